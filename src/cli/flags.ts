@@ -1,0 +1,57 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * node:util's parseArgs with its errors turned into one-line UserErrors that name the command,
+ * so `dag-gan train --stpes 5` says what is wrong and where to look.
+ */
+export function parseFlags<T extends Options>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>({
+      args: argv,
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? String(error);
+    throw new UserError(`dag-gan ${command}: ${message}; see dag-gan ${command} --help`);
+  }
+}
+
+/** A number flag: finite, and within the bounds given. */
+export function numberFlag(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  { min = -Infinity, max = Infinity, integer = false, exclusiveMin = false } = {},
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  const kind = integer ? 'a whole number' : 'a number';
+  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new UserError(`--${name}: expected ${kind}, got '${text}'`);
+  }
+  if (value < min || value > max || (exclusiveMin && value === min)) {
+    const low = exclusiveMin ? `> ${min}` : `>= ${min}`;
+    const range = max === Infinity ? low : `${low} and <= ${max}`;
+    throw new UserError(`--${name}: expected ${kind} ${range}, got ${text}`);
+  }
+  return value;
+}
+
+/** A flag whose value is one of a fixed set of words. */
+export function choiceFlag<T extends string>(
+  name: string,
+  text: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UserError(`--${name}: expected one of ${choices.join(', ')}, got '${text}'`);
+  }
+  return text as T;
+}
