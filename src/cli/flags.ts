@@ -2,12 +2,19 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>
+>;
 
 /**
  * node:util's parseArgs with its errors turned into one-line UserErrors that name the command,
  * so `dag-gan train --stpes 5` says what is wrong and where to look.
  */
-export function parseFlags<T extends Options>(command: string, argv: string[], options: T) {
+export function parseFlags<T extends Options>(
+  command: string,
+  argv: string[],
+  options: T,
+): Parsed<T> {
   try {
     return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>({
       args: argv,

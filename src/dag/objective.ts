@@ -3,7 +3,12 @@ import type { GanLoss } from '../losses/ganLoss.js';
 import { gradientPenalty } from '../losses/gradientPenalty.js';
 import type { MultiHeadDiscriminator } from '../models/multiHeadDiscriminator.js';
 import type { Random } from '../random/random.js';
-import type { DagObjectiveConfig, ObjectivePolicy, ObjectiveView } from './objectiveTypes.js';
+import type {
+  DagObjectiveConfig,
+  LossWithTerms,
+  ObjectivePolicy,
+  ObjectiveView,
+} from './objectiveTypes.js';
 import { applyRandomView } from './randomView.js';
 
 /**
@@ -49,6 +54,17 @@ function chunk(values: tf.Tensor1D, index: number, batch: number): tf.Tensor1D {
   return tf.slice(values, [index * batch], [batch]);
 }
 
+/** Frees every intermediate; the loss and the (kept) terms survive. */
+function tidyWithTerms(compute: () => LossWithTerms): LossWithTerms {
+  let terms = new Map<string, tf.Scalar>();
+  const loss = tf.tidy(() => {
+    const result = compute();
+    terms = result.terms;
+    return result.loss;
+  });
+  return { loss, terms };
+}
+
 function keepScalar(terms: Map<string, tf.Scalar>, name: string, value: tf.Tensor): void {
   terms.set(name, tf.keep(value as tf.Scalar));
 }
@@ -66,7 +82,11 @@ interface DiscriminatorInputs {
  * D's full loss. Call inside `tf.variableGrads` (the returned terms are `tf.keep`-ed so they
  * survive its scope: the caller disposes them).
  */
-export function discriminatorLoss(inputs: DiscriminatorInputs) {
+export function discriminatorLoss(inputs: DiscriminatorInputs): LossWithTerms {
+  return tidyWithTerms(() => discriminatorLossUntidy(inputs));
+}
+
+function discriminatorLossUntidy(inputs: DiscriminatorInputs): LossWithTerms {
   const { D, loss, config, random } = inputs;
   let { real, fake } = inputs;
   const terms = new Map<string, tf.Scalar>();
@@ -202,7 +222,11 @@ interface GeneratorInputs {
  * passed a detached copy and lost it). Call inside `tf.variableGrads` over G's weights only, so
  * that tfjs never computes D's weight gradients here.
  */
-export function generatorLoss(inputs: GeneratorInputs) {
+export function generatorLoss(inputs: GeneratorInputs): LossWithTerms {
+  return tidyWithTerms(() => generatorLossUntidy(inputs));
+}
+
+function generatorLossUntidy(inputs: GeneratorInputs): LossWithTerms {
   const { D, loss, config, random } = inputs;
   let fake = inputs.fake;
   const terms = new Map<string, tf.Scalar>();

@@ -147,3 +147,13 @@ export function latestUsableCheckpoint(
   }
   return null;
 }
+
+/** Loads only the generator's weights and statistics from a checkpoint (for sampling). */
+export function restoreGenerator(
+  generator: TrainingState['generator'],
+  file: string,
+): CheckpointMeta['step'] {
+  const { meta, arrays } = readCheckpointFile<CheckpointMeta>(file);
+  restoreStore('G', generator.params, arrays, file);
+  return meta.step;
+}

@@ -144,7 +144,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
 export function readRunConfig(out: string): TrainConfig {
   const path = join(out, 'config.json');
   if (!existsSync(path)) {
-    throw new UserError(`--resume ${out}: no config.json there; give the --out folder of a run`);
+    throw new UserError(`${out}: no config.json there; give the --out folder of a training run`);
   }
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as TrainConfig;
