@@ -1,0 +1,63 @@
+/**
+ * Completes the wasm backend with the kernels dag-gan's training needs and it lacks.
+ */
+import { tf } from '../../tf.js';
+import { conv2DBackpropFilterWasmConfig } from './conv2dBackpropFilter.js';
+
+// Importable without libtorch: the fallback only runs tfjs's own cpu kernels.
+const CPU_FALLBACK_MODULE = '@dag-gan/tfjs-backend-torch/cpuFallback';
+
+/** Loads an optional module by name; rejects when it is absent. */
+export type ImportModule = (specifier: string) => Promise<unknown>;
+
+// A variable specifier keeps TypeScript from requiring the optional package to exist.
+const importModule: ImportModule = (specifier) => import(specifier);
+
+let registration: Promise<void> | undefined;
+
+/**
+ * Registers dag-gan's own wasm kernels, then lets the generic cpu fallback fill in whatever the
+ * wasm backend still lacks. Safe to call repeatedly and concurrently; it registers once.
+ * `load` fetches the optional fallback module (tests pass a stand-in).
+ */
+export function registerWasmKernels(load: ImportModule = importModule): Promise<void> {
+  registration ??= register(load).catch((error: unknown) => {
+    registration = undefined; // let a later call retry
+    throw error;
+  });
+  return registration;
+}
+
+async function register(load: ImportModule): Promise<void> {
+  // The backend's own kernels must be registered before ours compose them.
+  await import('@tensorflow/tfjs-backend-wasm');
+  const { kernelName, backendName, kernelFunc } = conv2DBackpropFilterWasmConfig;
+  const existing = tf.getKernel(kernelName, backendName);
+  if (existing?.kernelFunc !== kernelFunc) {
+    // A cpu fallback registered earlier would be far slower than ours; replace it.
+    if (existing !== undefined) tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel(conv2DBackpropFilterWasmConfig);
+  }
+
+  // ---- cpu fallback for the remaining missing kernels (UnsortedSegmentSum, ...) ----
+  // Must come after our kernels, so it fills only what is still missing.
+  // TODO: stop tolerating a missing fallback module once the torch package always ships it.
+  const fallback = await loadCpuFallback(load);
+  if (fallback !== undefined) await fallback('wasm');
+  // ---- end of cpu fallback ----
+}
+
+/** `registerCpuFallbackKernels` of the torch backend package, or undefined while absent. */
+async function loadCpuFallback(
+  load: ImportModule,
+): Promise<((backendName: string) => unknown) | undefined> {
+  let mod: unknown;
+  try {
+    mod = await load(CPU_FALLBACK_MODULE);
+  } catch {
+    // Not built yet, or not installed: the wasm backend then lacks those few kernels.
+    return undefined;
+  }
+  const fn = (mod as { registerCpuFallbackKernels?: unknown }).registerCpuFallbackKernels;
+  return typeof fn === 'function' ? (fn as (backendName: string) => unknown) : undefined;
+}
