@@ -75,8 +75,11 @@ export function decodeCheckpoint<Meta>(bytes: Uint8Array, file: string): Checkpo
   }
   const dataStart = Math.ceil((12 + jsonLength) / 4) * 4;
   const floatCount = (bytes.length - 4 - dataStart) / 4;
-  // Copy out: the file's buffer may not be 4-byte aligned.
-  const floats = new Float32Array(bytes.slice(dataStart, dataStart + floatCount * 4).buffer);
+  // Copy out: a Buffer from readFileSync is a view into a shared pool at any byte offset, so
+  // its `.buffer` is neither ours nor 4-byte aligned.
+  const payload = new Uint8Array(floatCount * 4);
+  payload.set(bytes.subarray(dataStart, dataStart + floatCount * 4));
+  const floats = new Float32Array(payload.buffer);
   const arrays = new Map<string, StoredArray>();
   for (const entry of header.arrays) {
     if (entry.offset + entry.length > floatCount) fail(`array ${entry.name} runs past the end`);
