@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { decodePng } from '../../src/image/pngDecoder.js';
+
+/** Runs the CLI in-process and returns its exit code and what it printed. */
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, out: out.join('\n'), err: err.join('') };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const temp = () => mkdtempSync(join(tmpdir(), 'dag-gan-cli-'));
+
+describe('dag-gan CLI errors: one line, exit code 2', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown command', ['trian'], /unknown command 'trian'; commands: train/],
+    ['unknown flag', ['train', '--stpes', '3'], /dag-gan train: Unknown option '--stpes'/],
+    ['non-numeric steps', ['train', '--steps', 'many'], /--steps: expected a whole number, got 'many'/],
+    ['zero batch', ['train', '--batch', '0'], /--batch: expected a whole number >= 1, got 0/],
+    ['bad fraction', ['train', '--data-fraction', '1.5'], /--data-fraction: expected a number > 0 and <= 1/],
+    ['unknown policy', ['train', '--policy', 'rotation,zoom'], /--policy: unknown policy 'zoom'; known policies/],
+    ['bad policy weight', ['train', '--policy', 'rotation:-1'], /weight '-1' of policy 'rotation'/],
+    ['unknown loss', ['train', '--loss', 'wgan'], /--loss: expected one of ns, hinge, lsgan, wgan-gp/],
+    ['mode none with a policy', ['train', '--mode', 'none'], /--mode none uses no augmentation/],
+    ['missing data folder', ['train', '--data', '/nonexistent/fmnist', '--backend', 'cpu', '--out', join(tmpdir(), 'never')], /nonexistent\/fmnist/],
+    ['resume of nothing', ['train', '--resume', '/nonexistent/run'], /no config.json there/],
+    ['resume changing the loss', ['train', '--resume', '/nonexistent/run', '--loss', 'ns'], /--loss cannot change when a run is resumed/],
+    ['sample without a run', ['sample', '--out', 'x.png'], /--run DIR is required/],
+    ['augment to a non-png', ['augment', '--policy', 'rotation', '--out', 'x.jpg'], /give a .png file name/],
+    ['metrics on a missing file', ['metrics', 'fid', '--real', '/nonexistent/r.npy', '--fake', '/nonexistent/f.npy'], /r\.npy/],
+  ];
+  for (const [what, argv, message] of cases) {
+    it(`${what}: dag-gan ${argv.join(' ')}`, async () => {
+      const { code, err } = await run(...argv);
+      expect(code).toBe(2);
+      expect(err).toMatch(message);
+      expect(err.trim().split('\n').filter((l) => l.startsWith('error:') || l.startsWith('dag-gan:'))).toHaveLength(1);
+      expect(err).not.toMatch(/\n\s+at /); // no stack trace
+    });
+  }
+
+  it('a corrupt IDX file is named in the error', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'train-images-idx3-ubyte'), Buffer.from([0, 0, 8, 3, 0, 0, 0, 9]));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), Buffer.from([0, 0, 8, 1, 0, 0, 0, 9]));
+    const { code, err } = await run('train', '--data', dir, '--backend', 'cpu', '--out', join(dir, 'run'));
+    expect(code).toBe(2);
+    expect(err).toMatch(/train-images-idx3-ubyte/);
+    expect(existsSync(join(dir, 'run', 'checkpoints'))).toBe(false);
+  });
+});
+
+describe('dag-gan commands on real data (cpu backend)', () => {
+  it('augment --policy rotation,cropping writes a grid of 9 views per image', async () => {
+    const out = join(temp(), 'views.png');
+    const { code, out: printed } = await run(
+      'augment', '--policy', 'rotation,cropping', '--count', '3', '--out', out, '--backend', 'cpu',
+    );
+    expect(code).toBe(0);
+    expect(printed).toMatch(/rotation\/rotate90.*cropping\/crop-bottom-right/);
+    const png = decodePng(readFileSync(out));
+    expect(png.width).toBe(9 * 28 + 10 * 2);
+    expect(png.height).toBe(3 * 28 + 4 * 2);
+  });
+
+  it('train then sample from the run', async () => {
+    const dir = temp();
+    const runDir = join(dir, 'run');
+    const trained = await run(
+      'train', '--backend', 'cpu', '--dim', '2', '--batch', '4', '--steps', '2',
+      '--data-fraction', '0.01', '--out', runDir,
+    );
+    expect(trained.code).toBe(0);
+    expect(trained.err).toMatch(/done: 2 steps/);
+    const grid = join(dir, 'samples.png');
+    const sampled = await run('sample', '--run', runDir, '--out', grid, '--count', '6', '--backend', 'cpu');
+    expect(sampled.code).toBe(0);
+    expect(sampled.out).toMatch(/wrote 6 samples of step 2/);
+    expect(decodePng(readFileSync(grid)).channels).toBe(1);
+  });
+});
+
+describe('the installed command', () => {
+  const bin = join(__dirname, '..', '..', 'bin', 'dag-gan.js');
+  const built = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+  it('exits non-zero with one line on a bad flag (needs `npm run build`)', () => {
+    expect(existsSync(built), 'dist/ is missing: run npm run build first').toBe(true);
+    const result = spawnSync(process.execPath, [bin, 'train', '--steps', '0'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('error: --steps: expected a whole number >= 1, got 0');
+  });
+});
