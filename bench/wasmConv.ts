@@ -1,9 +1,12 @@
 /**
  * Times Conv2DBackpropFilter on the wasm backend (dag-gan's kernel) against tfjs's cpu kernel,
- * and what cutting one tap's window with StridedSlice and multiplying it would cost instead.
+ * and what cutting one tap's window with StridedSlice and multiplying it would cost instead;
+ * then Conv2DBackpropInput at the default DCGAN's training shapes, dag-gan's wasm kernel
+ * against the wasm backend's own loop kernel it replaces.
  *
  *   npx vite-node bench/wasmConv.ts
  */
+import '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../src/tf.js';
 import { Random } from '../src/random/random.js';
 import { selectBackend } from '../src/backends/selectBackend.js';
@@ -67,7 +70,96 @@ async function filterGradMs(backend: string, layer: Layer, runs: number): Promis
   return ms;
 }
 
+interface InputGradLayer {
+  name: string;
+  /** The forward convolution's input, whose gradient is computed. */
+  x: Shape4;
+  filter: Shape4;
+  strides: number;
+  pad: number;
+}
+
+// The default DCGAN at batch 64: D's 3x3 stride-2 convolutions padded by 1 (their input
+// gradient) and G's kernel-2 stride-2 transposed convolutions (their forward).
+const dConv = (name: string, x: Shape4, filter: Shape4): InputGradLayer =>
+  ({ name, x, filter, strides: 2, pad: 1 });
+const gUp = (name: string, x: Shape4, filter: Shape4): InputGradLayer =>
+  ({ name, x, filter, strides: 2, pad: 0 });
+const inputGradLayers: InputGradLayer[] = [
+  dConv('D conv1 grad 28x28x1 <- 64', [64, 28, 28, 1], [3, 3, 1, 64]),
+  dConv('D conv2 grad 14x14x64 <- 128', [64, 14, 14, 64], [3, 3, 64, 128]),
+  dConv('D conv3 grad 7x7x128 <- 256', [64, 7, 7, 128], [3, 3, 128, 256]),
+  gUp('G up 4x4x256 -> 8x8x128', [64, 8, 8, 128], [2, 2, 128, 256]),
+  gUp('G up 7x7x128 -> 14x14x64', [64, 14, 14, 64], [2, 2, 64, 128]),
+  gUp('G up 14x14x64 -> 28x28x1', [64, 28, 28, 1], [2, 2, 1, 64]),
+];
+
+/** Median milliseconds of one kernel function called directly on the wasm backend. */
+function timeKernel(
+  kernel: tf.KernelFunc,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: object,
+  runs: number,
+): number {
+  const backend = tf.backend();
+  const once = () => {
+    const out = kernel({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    backend.readSync(out.dataId);
+    backend.disposeData(out.dataId);
+  };
+  once();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    once();
+    ms.push(performance.now() - start);
+  }
+  ms.sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)]!;
+}
+
+async function inputGradients(): Promise<void> {
+  // The backend's own kernel must be taken before dag-gan's replaces it, and after the backend
+  // has set it up (its setup binds the wasm function it calls).
+  await tf.setBackend('wasm');
+  const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  await selectBackend('wasm');
+  const ours = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (stock === undefined || ours === undefined || stock.kernelFunc === ours.kernelFunc) {
+    throw new Error("bench: expected the wasm backend's Conv2DBackpropInput and dag-gan's");
+  }
+  let stockTotal = 0;
+  let oursTotal = 0;
+  for (const layer of inputGradLayers) {
+    const random = new Random(3);
+    const { x, filter: filterShape, strides, pad } = layer;
+    const info = tf.backend_util.computeConv2DInfo(x, filterShape, strides, 1, pad);
+    const dyShape = [info.batchSize, info.outHeight, info.outWidth, filterShape[3]];
+    const dy = randomTensor(random, dyShape);
+    const filter = randomTensor(random, filterShape);
+    const inputs = { dy, filter } as unknown as tf.NamedTensorInfoMap;
+    const attrs = { strides, pad, dataFormat: 'NHWC', inputShape: x };
+    const before = timeKernel(stock.kernelFunc, inputs, attrs, 3);
+    const after = timeKernel(ours.kernelFunc, inputs, attrs, 9);
+    stockTotal += before;
+    oursTotal += after;
+    console.log(
+      `${layer.name.padEnd(30)} dy=[${dyShape}] filter=[${layer.filter}]: ` +
+        `backend loop ${before.toFixed(1)} ms, dag-gan ${after.toFixed(1)} ms ` +
+        `(${(before / after).toFixed(1)}x)`,
+    );
+    tf.dispose([dy, filter]);
+  }
+  console.log(
+    `Conv2DBackpropInput, all six layers once: backend loop ${stockTotal.toFixed(1)} ms, ` +
+      `dag-gan ${oursTotal.toFixed(1)} ms`,
+  );
+}
+
 async function main(): Promise<void> {
+  // First: it needs the wasm backend as it is before dag-gan's kernels are registered.
+  await inputGradients();
+
   for (const layer of layers) {
     const wasm = await filterGradMs('wasm', layer, 9);
     const cpu = await filterGradMs('cpu', layer, 3);
