@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,5 +106,30 @@ describe('the installed command', () => {
     const result = spawnSync(process.execPath, [bin, 'train', '--steps', '0'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe('error: --steps: expected a whole number >= 1, got 0');
+  });
+
+  it('Ctrl-C saves a checkpoint, exits 130, and --resume finishes the run', async () => {
+    expect(existsSync(built), 'dist/ is missing: run npm run build first').toBe(true);
+    const runDir = join(temp(), 'run');
+    const args = [bin, 'train', '--backend', 'cpu', '--dim', '2', '--batch', '4',
+      '--data-fraction', '0.01', '--steps', '100000', '--log-every', '1', '--out', runDir];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/step \d+\/100000/.test(stderr)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/stopped at step \d+; checkpoint .*step-\d+\.ckpt; continue with dag-gan train --resume/);
+    const stoppedAt = Number(/stopped at step (\d+)/.exec(stderr)?.[1]);
+    const resumed = spawnSync(process.execPath, [bin, 'train', '--resume', runDir, '--steps', String(stoppedAt + 2),
+      '--backend', 'cpu'], { encoding: 'utf8' });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`resumed from .* at step ${stoppedAt}`));
+    expect(resumed.stderr).toMatch(new RegExp(`done: ${stoppedAt + 2} steps`));
   });
 });
