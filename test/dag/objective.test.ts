@@ -28,7 +28,7 @@ class LinearBackbone implements FeatureBackbone {
   features(images: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() =>
       tf.tanh(tf.matMul(tf.reshape(images, [images.shape[0], -1]), this.params.get('w'))),
-    );
+    ) as tf.Tensor2D;
   }
 }
 
@@ -91,9 +91,9 @@ describe('DAG objective on a tiny D, policy rotation:0.5, lambda 0.3', () => {
       await expectNoLeaks(() => {
         const r = real();
         const f = fake();
-        const { loss, terms } = tf.tidy(() =>
-          discriminatorLoss({ D, loss: nonSaturatingLoss, config, real: r, fake: f, random: new Random(1) }),
-        );
+        const { loss, terms } = discriminatorLoss({
+          D, loss: nonSaturatingLoss, config, real: r, fake: f, random: new Random(1),
+        });
         expect(loss.dataSync()[0]).toBeCloseTo(handDiscriminatorLoss(D, own, 0.3, 0.5), 5);
         expect([...terms.keys()]).toContain('loss/D/dag/rotation/rotate270');
         tf.dispose([loss, r, f, ...terms.values()]);
