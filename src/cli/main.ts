@@ -7,6 +7,9 @@ commands:
   sample     draw images from a trained run's generator
   augment    show every view of a policy on real images
   metrics    FID, KID, precision/recall or the Inception-style score of feature files (.npy)
+  eval       FID, KID, precision/recall and the score of a run's checkpoints against real data
+  classifier train or measure the Fashion-MNIST classifier whose features the metrics use
+  experiment run a grid of training runs and tabulate FID and KID (e.g. experiments/*.json)
 
 Run 'dag-gan <command> --help' for a command's flags.`;
 
@@ -18,6 +21,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sample: async () => (await import('./sampleCommand.js')).sampleCommand,
   augment: async () => (await import('./augmentCommand.js')).augmentCommand,
   metrics: async () => (await import('./metricsCommand.js')).metricsCommand,
+  eval: async () => (await import('./evalCommand.js')).evalCommand,
+  classifier: async () => (await import('./classifierCommand.js')).classifierCommand,
+  experiment: async () => (await import('./experimentCommand.js')).experimentCommand,
 };
 
 /** Runs the CLI; returns the exit code. User errors print one line, without a stack. */
