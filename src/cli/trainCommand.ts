@@ -40,7 +40,12 @@ output
                          output periods are taken from DIR/config.json)
   --log-every N, --sample-every N, --checkpoint-every N          [10, 250, 500]
   --keep-checkpoints N   periodic checkpoints kept                                 [3]
-  --backend B            auto | torch | wasm | cpu                                 [auto]`;
+  --backend B            auto | torch | wasm | cpu                                 [auto]
+evaluation
+  --eval-every N         FID, KID, precision/recall every N steps into metrics.jsonl, and
+                         checkpoints/best.ckpt kept by FID (0: never)              [0]
+  --eval-samples N       samples per evaluation                                    [2000]
+  --extractor E          default (the shipped Fashion-MNIST classifier) or a model folder`;
 
 const FLAGS = {
   help: { type: 'boolean', short: 'h' },
@@ -69,6 +74,9 @@ const FLAGS = {
   'checkpoint-every': { type: 'string' },
   'keep-checkpoints': { type: 'string' },
   backend: { type: 'string' },
+  'eval-every': { type: 'string' },
+  'eval-samples': { type: 'string' },
+  extractor: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseTrainFlags>['values'];
@@ -118,6 +126,9 @@ export function configFromFlags(v: Values): TrainConfig {
     beta2: numberFlag('beta2', v.beta2, byLoss.beta2, { min: 0, max: 1 }),
     seed: numberFlag('seed', v.seed, DEFAULT_CONFIG.seed, { min: 0, max: 2 ** 32 - 1, integer: true }),
     backend: choiceFlag('backend', v.backend, ['auto', 'torch', 'wasm', 'cpu'] as const, 'auto'),
+    evalEvery: numberFlag('eval-every', v['eval-every'], DEFAULT_CONFIG.evalEvery, { min: 0, integer: true }),
+    evalSamples: numberFlag('eval-samples', v['eval-samples'], DEFAULT_CONFIG.evalSamples, { min: 10, integer: true }),
+    extractor: v.extractor ?? DEFAULT_CONFIG.extractor,
   };
   buildObjective(config); // checks --policy and --mode now, before any data is read
   return config;

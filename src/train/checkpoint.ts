@@ -50,8 +50,8 @@ function adamArrays(prefix: string, state: AdamState, into: Map<string, StoredAr
   }
 }
 
-/** Saves everything a resume needs; returns the file written. */
-export function saveCheckpoint(state: TrainingState, dir: string, keep: number): string {
+/** Everything a resume needs, as checkpoint file content. */
+function checkpointContent(state: TrainingState) {
   const arrays = new Map<string, StoredArray>();
   storeArrays('G', state.generator.params, arrays);
   storeArrays('D', state.discriminator.backbone.params, arrays);
@@ -67,10 +67,20 @@ export function saveCheckpoint(state: TrainingState, dir: string, keep: number):
     random: { noise: state.noiseRandom.state(), augment: state.augmentRandom.state() },
     loader: state.loader.state(),
   };
+  return { meta, arrays };
+}
+
+/** Saves a periodic checkpoint and prunes all but the newest `keep`; returns its path. */
+export function saveCheckpoint(state: TrainingState, dir: string, keep: number): string {
   const path = checkpointPath(dir, state.step);
-  writeCheckpointFile(path, { meta, arrays });
+  writeCheckpointFile(path, checkpointContent(state));
   for (const old of listCheckpoints(dir).slice(Math.max(keep, 1))) rmSync(old.path, { force: true });
   return path;
+}
+
+/** Saves the state under a fixed name (the best checkpoint by FID), outside the pruning. */
+export function saveCheckpointAs(state: TrainingState, path: string): void {
+  writeCheckpointFile(path, checkpointContent(state));
 }
 
 function restoreStore(

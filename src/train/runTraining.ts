@@ -6,6 +6,7 @@ import { writeImageGrid } from '../image/imageGrid.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { latestUsableCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { MetricsLog } from './metricsLog.js';
+import { PeriodicEvaluation } from './periodicEvaluation.js';
 import { ProgressReporter } from './progressReporter.js';
 import { loadTrainingData } from './loadTrainingData.js';
 import type { TrainConfig } from './trainConfig.js';
@@ -77,6 +78,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     }
   }
   log.truncateAfter(state.step);
+  const evaluation = await PeriodicEvaluation.create(resolved, checkpointDir);
 
   const noise = fixedNoise(resolved, SAMPLE_COUNT);
   const imagesPerStep = resolved.batch * resolved.nCritic;
@@ -90,11 +92,19 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     if (state.step === 0) writeSamples(state, out, noise);
     while (state.step < resolved.steps) {
       const logging = (state.step + 1) % resolved.logEvery === 0 || state.step + 1 === resolved.steps;
-      const metrics = trainStep(state, logging);
+      const evaluating = evaluation?.due(state.step + 1) ?? false;
+      const metrics = trainStep(state, logging || evaluating);
+      const stepEnded = performance.now();
+      if (metrics && evaluation && evaluating) {
+        Object.assign(metrics, await evaluation.evaluate(state));
+        const fid = metrics['metrics/fid'] ?? NaN;
+        reporter.message(`step ${state.step}: FID ${fid.toFixed(2)} (best ${evaluation.bestFid?.fid.toFixed(2)} at step ${evaluation.bestFid?.step})`);
+      }
       if (metrics) {
         const now = performance.now();
-        imagesPerSecond = ((state.step - lastLogStep) * imagesPerStep) / ((now - lastLogTime) / 1000);
-        lastLogTime = now;
+        imagesPerSecond =
+          ((state.step - lastLogStep) * imagesPerStep) / ((stepEnded - lastLogTime) / 1000);
+        lastLogTime = now; // evaluation time counts in neither interval
         lastLogStep = state.step;
         for (const [name, value] of Object.entries(metrics)) {
           if (!Number.isFinite(value)) {
@@ -132,6 +142,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     if (!stopped && state.step % resolved.sampleEvery !== 0) writeSamples(state, out, noise);
   } finally {
     reporter.finish();
+    evaluation?.dispose();
     noise.dispose();
     disposeTrainingState(state);
   }

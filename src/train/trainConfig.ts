@@ -33,6 +33,12 @@ export interface TrainConfig {
   checkpointEvery: number;
   /** How many periodic checkpoints to keep (the newest ones). */
   keepCheckpoints: number;
+  /** Evaluate FID, KID, precision/recall every this many steps (0: never). */
+  evalEvery: number;
+  /** Generated (and real) samples per evaluation. */
+  evalSamples: number;
+  /** Feature extractor of the evaluation: `default` or a model folder. */
+  extractor: string;
   /** Image shape of the data, filled in when the data is loaded. */
   imageSize: number;
   channels: number;
@@ -75,6 +81,9 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'nCritic' | 'lr' | 'beta1' | 'bet
   sampleEvery: 250,
   checkpointEvery: 500,
   keepCheckpoints: 3,
+  evalEvery: 0,
+  evalSamples: 2000,
+  extractor: 'default',
   imageSize: 0,
   channels: 0,
 };

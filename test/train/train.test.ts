@@ -122,4 +122,26 @@ describe('train, tiny run on cpu (dim 2, batch 4, 60 images)', () => {
     expect(result.step).toBe(4);
     expect(existsSync(newest)).toBe(true);
   });
+
+  it('--eval-every logs FID, KID, precision and recall and keeps the best checkpoint', async () => {
+    const out = tempDir();
+    await runTraining(tinyConfig({ evalEvery: 2, evalSamples: 40 }), {
+      out,
+      resume: false,
+      reporter: quiet(),
+    });
+    const records = MetricsLog.read(join(out, 'metrics.jsonl'));
+    const evaluated = records.filter((r) => 'metrics/fid' in r);
+    expect(evaluated.map((r) => r.step)).toEqual([2, 4]);
+    for (const record of evaluated) {
+      for (const key of ['metrics/fid', 'metrics/kid', 'metrics/precision', 'metrics/recall']) {
+        expect(Number.isFinite(record[key]), key).toBe(true);
+      }
+    }
+    const best = JSON.parse(readFileSync(join(out, 'checkpoints', 'best.json'), 'utf8'));
+    const fids = evaluated.map((r) => r['metrics/fid'] as number);
+    expect(best.fid).toBe(Math.min(...fids));
+    expect(best.step).toBe(evaluated[fids.indexOf(best.fid)]?.step);
+    expect(existsSync(join(out, 'checkpoints', 'best.ckpt'))).toBe(true);
+  });
 });
