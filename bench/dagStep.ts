@@ -45,6 +45,7 @@ const config: TrainConfig = {
   policy: values.policy as string,
   identityHead: 'own',
   dim: Number(values.dim),
+  generatorKernel: 2, // torch_dag_step.py's ConvTranspose2d(k=2, s=2)
   batch,
   imageSize: 32,
   channels: 3,

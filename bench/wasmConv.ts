@@ -2,7 +2,8 @@
  * Times Conv2DBackpropFilter on the wasm backend (dag-gan's kernel) against tfjs's cpu kernel,
  * and what cutting one tap's window with StridedSlice and multiplying it would cost instead;
  * then Conv2DBackpropInput at the default DCGAN's training shapes, dag-gan's wasm kernel
- * against the wasm backend's own loop kernel it replaces.
+ * against the wasm backend's own loop kernel it replaces (called directly, so both run on the
+ * same backend in the same process).
  *
  *   npx vite-node bench/wasmConv.ts
  */
@@ -94,28 +95,39 @@ const inputGradLayers: InputGradLayer[] = [
   gUp('G up 14x14x64 -> 28x28x1', [64, 28, 28, 1], [2, 2, 1, 64]),
 ];
 
-/** Median milliseconds of one kernel function called directly on the wasm backend. */
-function timeKernel(
-  kernel: tf.KernelFunc,
+interface Timing {
+  min: number;
+  median: number;
+}
+
+/**
+ * Milliseconds of kernel functions called directly on the wasm backend, after one warm-up
+ * each. Their runs alternate, so that a machine busy with other work slows them alike; the
+ * minimum is the steadier figure when it is.
+ */
+function timeKernels(
+  kernels: tf.KernelFunc[],
   inputs: tf.NamedTensorInfoMap,
   attrs: object,
   runs: number,
-): number {
+): Timing[] {
   const backend = tf.backend();
-  const once = () => {
+  const once = (kernel: tf.KernelFunc) => {
+    const start = performance.now();
     const out = kernel({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
     backend.readSync(out.dataId);
     backend.disposeData(out.dataId);
+    return performance.now() - start;
   };
-  once();
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    once();
-    ms.push(performance.now() - start);
-  }
-  ms.sort((a, b) => a - b);
-  return ms[Math.floor(ms.length / 2)]!;
+  const ms = kernels.map((k) => {
+    once(k);
+    return [] as number[];
+  });
+  for (let i = 0; i < runs; i++) kernels.forEach((k, j) => ms[j]!.push(once(k)));
+  return ms.map((m) => {
+    m.sort((a, b) => a - b);
+    return { min: m[0]!, median: m[Math.floor(m.length / 2)]! };
+  });
 }
 
 async function inputGradients(): Promise<void> {
@@ -139,20 +151,20 @@ async function inputGradients(): Promise<void> {
     const filter = randomTensor(random, filterShape);
     const inputs = { dy, filter } as unknown as tf.NamedTensorInfoMap;
     const attrs = { strides, pad, dataFormat: 'NHWC', inputShape: x };
-    const before = timeKernel(stock.kernelFunc, inputs, attrs, 3);
-    const after = timeKernel(ours.kernelFunc, inputs, attrs, 9);
-    stockTotal += before;
-    oursTotal += after;
+    const [before, after] = timeKernels([stock.kernelFunc, ours.kernelFunc], inputs, attrs, 5);
+    stockTotal += before!.min;
+    oursTotal += after!.min;
+    const show = (t: Timing) => `${t.min.toFixed(1)} ms (median ${t.median.toFixed(1)})`;
     console.log(
-      `${layer.name.padEnd(30)} dy=[${dyShape}] filter=[${layer.filter}]: ` +
-        `backend loop ${before.toFixed(1)} ms, dag-gan ${after.toFixed(1)} ms ` +
-        `(${(before / after).toFixed(1)}x)`,
+      `${layer.name.padEnd(30)} dy=[${dyShape}] filter=[${filterShape}]: ` +
+        `backend loop ${show(before!)}, dag-gan ${show(after!)}, ` +
+        `${(before!.min / after!.min).toFixed(1)}x`,
     );
     tf.dispose([dy, filter]);
   }
   console.log(
-    `Conv2DBackpropInput, all six layers once: backend loop ${stockTotal.toFixed(1)} ms, ` +
-      `dag-gan ${oursTotal.toFixed(1)} ms`,
+    `Conv2DBackpropInput, all six layers once (minima): backend loop ` +
+      `${stockTotal.toFixed(1)} ms, dag-gan ${oursTotal.toFixed(1)} ms`,
   );
 }
 

@@ -27,6 +27,8 @@ augmentation
 model and loss
   --loss L               ns | hinge | lsgan | wgan-gp                              [ns]
   --dim N                base width of G and D                                     [64]
+  --g-kernel K           G's transposed-convolution kernel: 2 (WGAN-GP CIFAR model) or 4
+                         (DCGAN, fewer checkerboard artefacts)                     [4]
   --gp-weight G          WGAN-GP penalty weight                                    [10]
 optimisation
   --steps N              generator steps                                           [${DEFAULT_CONFIG.steps}]
@@ -58,6 +60,7 @@ const FLAGS = {
   'crop-resize': { type: 'string' },
   loss: { type: 'string' },
   dim: { type: 'string' },
+  'g-kernel': { type: 'string' },
   'gp-weight': { type: 'string' },
   'leaky-slope': { type: 'string' },
   steps: { type: 'string' },
@@ -117,6 +120,7 @@ export function configFromFlags(v: Values): TrainConfig {
     identityHead: choiceFlag('identity-head', v['identity-head'], ['own', 'main'] as const, 'own'),
     cropResize: choiceFlag('crop-resize', v['crop-resize'], ['nearest', 'bilinear'] as const, 'nearest'),
     dim: numberFlag('dim', v.dim, DEFAULT_CONFIG.dim, { min: 1, integer: true }),
+    generatorKernel: choiceFlag('g-kernel', v['g-kernel'], ['2', '4'] as const, '4') === '2' ? 2 : 4,
     gpWeight: numberFlag('gp-weight', v['gp-weight'], DEFAULT_CONFIG.gpWeight, { min: 0 }),
     leakySlope: numberFlag('leaky-slope', v['leaky-slope'], DEFAULT_CONFIG.leakySlope, { min: 0, max: 1 }),
     batch: numberFlag('batch', v.batch, DEFAULT_CONFIG.batch, { min: 1, integer: true }),

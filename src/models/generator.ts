@@ -18,6 +18,12 @@ export interface GeneratorConfig {
   dim: number;
   imageSize: number;
   channels: number;
+  /**
+   * Kernel of the transposed convolutions (all stride 2): 2 is the reference WGAN-GP CIFAR
+   * model's, each output pixel from one input pixel, which leaves a visible 2x2 checkerboard
+   * for thousands of steps; 4 (padding 1, as DCGAN) overlaps neighbouring windows.
+   */
+  kernelSize: 2 | 4;
 }
 
 /**
@@ -45,7 +51,8 @@ export class Generator {
       const inChannels = this.widths[i] as number;
       const last = i === stages - 1;
       const outChannels = last ? config.channels : (this.widths[i + 1] as number);
-      createConv2dTranspose(this.params, `up${i + 1}`, 2, inChannels, outChannels, random);
+      const k = config.kernelSize;
+      createConv2dTranspose(this.params, `up${i + 1}`, k, inChannels, outChannels, random);
       if (!last) createBatchNorm(this.params, `up${i + 1}/bn`, outChannels);
     }
   }
@@ -59,7 +66,7 @@ export class Generator {
       h2 = tf.relu(batchNorm(this.params, 'project/bn', h2, { training }));
       let h = tf.reshape(h2, [batch, 4, 4, this.widths[0] as number]) as tf.Tensor4D;
       for (let i = 0; i < stages; i++) {
-        h = conv2dTranspose(this.params, `up${i + 1}`, h, 2);
+        h = conv2dTranspose(this.params, `up${i + 1}`, h, 2);  // [b, 2h, 2w, c']
         if (i === stages - 1) break;
         h = tf.relu(batchNorm(this.params, `up${i + 1}/bn`, h, { training }));
         if (this.size === 28 && i === 0) h = tf.slice(h, [0, 0, 0, 0], [-1, 7, 7, -1]);

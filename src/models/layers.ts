@@ -79,7 +79,12 @@ export function createConv2dTranspose(
   store.uniform(`${name}/bias`, [outChannels], bound, random);
 }
 
-/** Transposed convolution with kernel = stride and no padding: `[b, h, w, c]` -> `[b, h*s, w*s, c']`. */
+/**
+ * Stride-s transposed convolution doubling (for s = 2) height and width: `[b, h, w, c]` ->
+ * `[b, h*s, w*s, c']`. With kernel = stride there is no padding; with a larger kernel tfjs's
+ * 'same' pads the matching forward convolution symmetrically (kernel 4, stride 2: one pixel
+ * each side), which is PyTorch's ConvTranspose2d(k=4, s=2, p=1).
+ */
 export function conv2dTranspose(
   store: ParameterStore,
   name: string,
@@ -88,13 +93,13 @@ export function conv2dTranspose(
 ): tf.Tensor4D {
   const filter = store.get(`${name}/filter`) as tf.Tensor4D;
   const [batch, height, width] = x.shape;
-  const outChannels = filter.shape[2];
+  const [kernel, , outChannels] = filter.shape;
   const y = tf.conv2dTranspose(
     x,
     filter,
     [batch, height * stride, width * stride, outChannels],
     stride,
-    'valid',
+    kernel === stride ? 'valid' : 'same',
   );
   return tf.add(y, store.get(`${name}/bias`));
 }

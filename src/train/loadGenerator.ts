@@ -25,6 +25,7 @@ export function loadGenerator(
       dim: config.dim,
       imageSize: config.imageSize,
       channels: config.channels,
+      kernelSize: config.generatorKernel,
     },
     new Random(0),
   );

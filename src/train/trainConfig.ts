@@ -25,6 +25,8 @@ export interface TrainConfig {
   gpWeight: number;
   seed: number;
   dim: number;
+  /** Kernel of G's stride-2 transposed convolutions: 2 (WGAN-GP's CIFAR model) or 4. */
+  generatorKernel: 2 | 4;
   latentDim: number;
   leakySlope: number;
   backend: string;
@@ -74,6 +76,7 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'nCritic' | 'lr' | 'beta1' | 'bet
   gpWeight: 10,
   seed: 0,
   dim: 64,
+  generatorKernel: 4,
   latentDim: 128,
   leakySlope: 0.2,
   backend: 'auto',

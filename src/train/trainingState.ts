@@ -40,6 +40,7 @@ export function createTrainingState(config: TrainConfig, dataset: ImageDataset):
       dim: config.dim,
       imageSize: config.imageSize,
       channels: config.channels,
+      kernelSize: config.generatorKernel,
     },
     init,
   );

@@ -18,7 +18,7 @@ describe('evaluateGenerator', () => {
   it('dim=4 28x28x1 samples=40 stub extractor: FID and floor equal FIDs of directly made features', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'dag-evalgen-'));
     const extractor = stubExtractor();
-    const generator = new Generator({ latentDim: 8, dim: 4, imageSize: 28, channels: 1 }, new Random(1));
+    const generator = new Generator({ latentDim: 8, dim: 4, imageSize: 28, channels: 1, kernelSize: 4 }, new Random(1));
     await expectNoLeaks(async () => {
       const result = await evaluateGenerator(generator, {
         extractor,

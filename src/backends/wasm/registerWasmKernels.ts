@@ -3,6 +3,7 @@
  */
 import { tf } from '../../tf.js';
 import { conv2DBackpropFilterWasmConfig } from './conv2dBackpropFilter.js';
+import { conv2DBackpropInputWasmConfig } from './conv2dBackpropInput.js';
 
 // Importable without libtorch: the fallback only runs tfjs's own cpu kernels.
 const CPU_FALLBACK_MODULE = '@dag-gan/tfjs-backend-torch/cpuFallback';
@@ -31,12 +32,15 @@ export function registerWasmKernels(load: ImportModule = importModule): Promise<
 async function register(load: ImportModule): Promise<void> {
   // The backend's own kernels must be registered before ours compose them.
   await import('@tensorflow/tfjs-backend-wasm');
-  const { kernelName, backendName, kernelFunc } = conv2DBackpropFilterWasmConfig;
-  const existing = tf.getKernel(kernelName, backendName);
-  if (existing?.kernelFunc !== kernelFunc) {
-    // A cpu fallback registered earlier would be far slower than ours; replace it.
-    if (existing !== undefined) tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel(conv2DBackpropFilterWasmConfig);
+  for (const config of [conv2DBackpropFilterWasmConfig, conv2DBackpropInputWasmConfig]) {
+    const { kernelName, backendName, kernelFunc } = config;
+    const existing = tf.getKernel(kernelName, backendName);
+    if (existing?.kernelFunc !== kernelFunc) {
+      // A cpu fallback registered earlier, or the backend's own loop kernel, would be far
+      // slower than ours; replace it.
+      if (existing !== undefined) tf.unregisterKernel(kernelName, backendName);
+      tf.registerKernel(config);
+    }
   }
 
   // ---- cpu fallback for the remaining missing kernels (UnsortedSegmentSum, ...) ----
