@@ -11,6 +11,7 @@
  * one convolution computes all taps at once; see `filterGradient`.
  */
 import { tf } from '../../tf.js';
+import { KernelRunner } from './kernelRunner.js';
 
 type TensorInfo = tf.TensorInfo;
 type NamedAttrMap = tf.NamedAttrMap;
@@ -27,42 +28,6 @@ export interface Conv2DBackpropFilterWasmAttrs {
   dilations?: number | [number, number];
 }
 
-/**
- * Runs kernels of the wasm backend and remembers every output, so one call disposes all the
- * intermediates, on success and on failure alike.
- */
-class KernelRunner {
-  private readonly owned: TensorInfo[] = [];
-
-  constructor(private readonly backend: tf.KernelBackend) {}
-
-  run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: object): TensorInfo {
-    const config = tf.getKernel(kernelName, BACKEND);
-    if (config === undefined) {
-      throw new Error(`conv2DBackpropFilter: the ${BACKEND} backend has no ${kernelName} kernel`);
-    }
-    const out = config.kernelFunc({ inputs, backend: this.backend, attrs: attrs as NamedAttrMap });
-    if (Array.isArray(out)) {
-      for (const t of out) this.owned.push(t);
-      throw new Error(`conv2DBackpropFilter: ${kernelName} returned several outputs, expected one`);
-    }
-    this.owned.push(out);
-    return out;
-  }
-
-  /** Hands `t` to the caller: it is no longer disposed by `disposeAll`. */
-  release(t: TensorInfo): TensorInfo {
-    const i = this.owned.lastIndexOf(t);
-    if (i >= 0) this.owned.splice(i, 1);
-    return t;
-  }
-
-  /** Frees every intermediate; the wasm backend counts references, so shared data survives. */
-  disposeAll(): void {
-    for (const t of this.owned) this.backend.disposeData(t.dataId);
-    this.owned.length = 0;
-  }
-}
 
 function checkRank4(name: string, t: TensorInfo, spelled: string): void {
   if (t.shape.length !== 4) {
@@ -125,7 +90,7 @@ export function conv2DBackpropFilterWasm(args: {
     );
   }
 
-  const r = new KernelRunner(args.backend as tf.KernelBackend);
+  const r = new KernelRunner(args.backend as tf.KernelBackend, 'conv2DBackpropFilter');
   try {
     return r.release(filterGradient(r, x, dy, info));
   } finally {
