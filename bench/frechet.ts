@@ -46,8 +46,8 @@ for (const d of values.dims.split(',').map(Number)) {
   const fake = { data: features(samples, d, 1), samples, dims: d };
   for (const linalg of implementations) {
     const t0 = performance.now();
-    const a = featureStatistics(real);
-    const b = featureStatistics(fake);
+    const a = featureStatistics(real, linalg);
+    const b = featureStatistics(fake, linalg);
     const t1 = performance.now();
     const r = await frechetFromStatistics(a.mean, a.covariance, b.mean, b.covariance, { linalg });
     const t2 = performance.now();

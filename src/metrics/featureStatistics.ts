@@ -1,3 +1,4 @@
+import type { Linalg } from './linalg.js';
 import { checkFeatureMatrix } from './featureMatrix.js';
 import type { FeatureMatrix } from './featureMatrix.js';
 import { mirrorLower, multiplyABt } from './matrixProduct.js';
@@ -19,7 +20,7 @@ const CHUNK = 512;
  * Mean and unbiased covariance of [samples, dims] features, in float64. Centres before
  * multiplying (two passes), so large means do not cancel the covariance away.
  */
-export function featureStatistics(features: FeatureMatrix): FeatureStatistics {
+export function featureStatistics(features: FeatureMatrix, linalg?: Linalg): FeatureStatistics {
   checkFeatureMatrix(features, 'features', 'featureStatistics');
   const { data, samples: n, dims: d } = features;
   if (n < 2) {
@@ -31,6 +32,7 @@ export function featureStatistics(features: FeatureMatrix): FeatureStatistics {
     for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (data[row + j] as number);
   }
   for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / n;
+  if (linalg?.covariance) return { mean, covariance: linalg.covariance(data, n, d), samples: n, dims: d };
 
   // X^T X accumulated chunk by chunk: each chunk is centred and transposed to [dims, chunk] so
   // the product reads contiguous rows; only the lower triangle is computed.

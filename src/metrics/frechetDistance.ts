@@ -42,8 +42,9 @@ export async function frechetDistance(
   fake: FeatureMatrix | FeatureStatistics,
   options: FrechetOptions = {},
 ): Promise<FrechetResult> {
-  const realStats = asStatistics(real, 'real');
-  const fakeStats = asStatistics(fake, 'fake');
+  const linalg = options.linalg ?? (await loadLinalg());
+  const realStats = asStatistics(real, 'real', linalg);
+  const fakeStats = asStatistics(fake, 'fake', linalg);
   if (realStats.dims !== fakeStats.dims) {
     throw new Error(
       `frechetDistance: expected real and fake features of the same dims, got ` +
@@ -55,7 +56,7 @@ export async function frechetDistance(
     realStats.covariance,
     fakeStats.mean,
     fakeStats.covariance,
-    options,
+    { ...options, linalg },
   );
   return {
     metric: 'fid',
@@ -117,15 +118,23 @@ export function traceSqrtProduct(s1: Float64Array, s2: Float64Array, d: number, 
     for (let i = 0; i < d; i++) bt[t * d + i] = root * (eigenvectors[i * d + j] as number);
   }
   // W = B^T S2 is Bt S2^T since S2 is symmetric; then M = W B = W Bt^T.
-  const w = multiplyABt(bt, r, s2, d, d, new Float64Array(r * d));
-  const m = mirrorLower(multiplyABt(w, r, bt, r, d, new Float64Array(r * r), { lower: true }), r);
+  const w = linalg.multiplyABt
+    ? linalg.multiplyABt(bt, r, s2, d, d)
+    : multiplyABt(bt, r, s2, d, d, new Float64Array(r * d));
+  const m = linalg.multiplyABt
+    ? symmetrized(linalg.multiplyABt(w, r, bt, r, d), r)
+    : mirrorLower(multiplyABt(w, r, bt, r, d, new Float64Array(r * r), { lower: true }), r);
   const spectrum = linalg.symmetricEigen(m, r, { vectors: false }).eigenvalues;
   let trace = 0;
   for (const lambda of spectrum) if (lambda > 0) trace += Math.sqrt(lambda);
   return trace;
 }
 
-function asStatistics(x: FeatureMatrix | FeatureStatistics, name: string): FeatureStatistics {
+function asStatistics(
+  x: FeatureMatrix | FeatureStatistics,
+  name: string,
+  linalg: Linalg,
+): FeatureStatistics {
   if ('covariance' in x) {
     if (x.mean.length !== x.dims || x.covariance.length !== x.dims * x.dims) {
       throw new Error(
@@ -136,7 +145,7 @@ function asStatistics(x: FeatureMatrix | FeatureStatistics, name: string): Featu
     return x;
   }
   checkFeatureMatrix(x, name, 'frechetDistance');
-  return featureStatistics(x);
+  return featureStatistics(x, linalg);
 }
 
 /** (S + S^T) / 2, so a covariance saved with rounding asymmetry is read the same by every path. */

@@ -14,6 +14,10 @@ export interface Linalg {
    * column j for eigenvalue j) of a symmetric [n, n] row-major matrix.
    */
   symmetricEigen(values: Float64Array, n: number, options?: { vectors?: boolean }): SymmetricEigenResult;
+  /** The unbiased covariance `[dims, dims]` of row-major `[samples, dims]` values, if offered. */
+  covariance?(values: Float64Array, samples: number, dims: number): Float64Array;
+  /** A B^T of row-major a `[aRows, depth]`, b `[bRows, depth]`, if offered. */
+  multiplyABt?(a: Float64Array, aRows: number, b: Float64Array, bRows: number, depth: number): Float64Array;
 }
 
 /** The pure TypeScript implementation; always available. */
@@ -45,7 +49,17 @@ export function nativeLinalg(): Promise<Linalg | undefined> {
       const fallback = module.default as Record<string, unknown> | undefined;
       const candidate = module.symmetricEigen ?? fallback?.symmetricEigen;
       if (typeof candidate !== 'function') return undefined;
-      return linalgFromNative(candidate as NativeSymmetricEigen);
+      const linalg = linalgFromNative(candidate as NativeSymmetricEigen);
+      // BLAS products, when the addon has them: the covariance of 10,000 x 2048 features is
+      // most of FID's time in TypeScript.
+      if (typeof module.covariance === 'function' && typeof module.multiplyABt === 'function') {
+        return {
+          ...linalg,
+          covariance: module.covariance as NonNullable<Linalg['covariance']>,
+          multiplyABt: module.multiplyABt as NonNullable<Linalg['multiplyABt']>,
+        };
+      }
+      return linalg;
     } catch {
       // Not installed, not built, or fails to load: the TypeScript path is the documented fallback.
       return undefined;

@@ -239,6 +239,51 @@ Napi::Value SymmetricEigen(const Napi::CallbackInfo& info) {
   });
 }
 
+// A [rows, cols] float64 view of a Float64Array, copied into a tensor ATen owns.
+at::Tensor float64Matrix(const Napi::Value& value, int64_t rows, int64_t cols, const char* name) {
+  Napi::Float64Array array = value.As<Napi::Float64Array>();
+  if (rows < 0 || cols < 0 || static_cast<int64_t>(array.ElementLength()) < rows * cols) {
+    throw std::runtime_error(std::string("expected ") + name + " of " +
+                             std::to_string(rows * cols) + " values, got " +
+                             std::to_string(array.ElementLength()));
+  }
+  at::Tensor m = at::empty({rows, cols}, at::kDouble);
+  if (rows * cols > 0) std::memcpy(m.data_ptr<double>(), array.Data(), rows * cols * sizeof(double));
+  return m;
+}
+
+Napi::Float64Array toFloat64Array(Napi::Env env, const at::Tensor& t) {
+  at::Tensor c = t.contiguous();
+  Napi::Float64Array out = Napi::Float64Array::New(env, c.numel());
+  if (c.numel() > 0) std::memcpy(out.Data(), c.data_ptr<double>(), c.numel() * sizeof(double));
+  return out;
+}
+
+// covariance(values: Float64Array, samples, dims) -> Float64Array [dims, dims]: the unbiased
+// (n - 1) covariance of the rows, in float64 through BLAS.
+Napi::Value Covariance(const Napi::CallbackInfo& info) {
+  return guarded(info, "covariance", [&]() -> Napi::Value {
+    const int64_t n = info[1].As<Napi::Number>().Int64Value();
+    const int64_t d = info[2].As<Napi::Number>().Int64Value();
+    if (n < 2) throw std::runtime_error("expected at least 2 samples, got " + std::to_string(n));
+    at::Tensor x = float64Matrix(info[0], n, d, "values");
+    at::Tensor centred = x - x.mean(0, true);
+    return toFloat64Array(info.Env(), at::mm(centred.t(), centred).div_(static_cast<double>(n - 1)));
+  });
+}
+
+// multiplyABt(a, aRows, b, bRows, depth) -> Float64Array [aRows, bRows] = A B^T in float64.
+Napi::Value MultiplyABt(const Napi::CallbackInfo& info) {
+  return guarded(info, "multiplyABt", [&]() -> Napi::Value {
+    const int64_t aRows = info[1].As<Napi::Number>().Int64Value();
+    const int64_t bRows = info[3].As<Napi::Number>().Int64Value();
+    const int64_t depth = info[4].As<Napi::Number>().Int64Value();
+    at::Tensor a = float64Matrix(info[0], aRows, depth, "a");
+    at::Tensor b = float64Matrix(info[2], bRows, depth, "b");
+    return toFloat64Array(info.Env(), at::mm(a, b.t()));
+  });
+}
+
 Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("mkldnn", at::hasMKLDNN());
@@ -259,6 +304,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("symmetricEigen", Napi::Function::New(env, SymmetricEigen));
+  exports.Set("covariance", Napi::Function::New(env, Covariance));
+  exports.Set("multiplyABt", Napi::Function::New(env, MultiplyABt));
   exports.Set("buildInfo", Napi::Function::New(env, BuildInfo));
   return exports;
 }

@@ -75,6 +75,33 @@ export function symmetricEigen(
   return requireAddon('symmetricEigen').symmetricEigen(values, n);
 }
 
+/** The unbiased covariance `[dims, dims]` of `samples` rows of `dims` values, via BLAS, float64. */
+export function covariance(values: Float64Array, samples: number, dims: number): Float64Array {
+  if (values.length !== samples * dims) {
+    throw new Error(
+      `covariance: expected ${samples} x ${dims} = ${samples * dims} values, got ${values.length}`,
+    );
+  }
+  return requireAddon('covariance').covariance(values, samples, dims);
+}
+
+/** A B^T for row-major a `[aRows, depth]` and b `[bRows, depth]`, via BLAS, float64. */
+export function multiplyABt(
+  a: Float64Array,
+  aRows: number,
+  b: Float64Array,
+  bRows: number,
+  depth: number,
+): Float64Array {
+  if (a.length < aRows * depth || b.length < bRows * depth) {
+    throw new Error(
+      `multiplyABt: expected a [${aRows}, ${depth}] and b [${bRows}, ${depth}], got ` +
+        `${a.length} and ${b.length} values`,
+    );
+  }
+  return requireAddon('multiplyABt').multiplyABt(a, aRows, b, bRows, depth);
+}
+
 if (addon) {
   const native = addon;
   registerNativeKernels(TORCH_BACKEND_NAME);

@@ -18,6 +18,14 @@ export interface TorchAddon {
     values: Float64Array,
     n: number,
   ): { eigenvalues: Float64Array; eigenvectors: Float64Array };
+  covariance(values: Float64Array, samples: number, dims: number): Float64Array;
+  multiplyABt(
+    a: Float64Array,
+    aRows: number,
+    b: Float64Array,
+    bRows: number,
+    depth: number,
+  ): Float64Array;
   buildInfo(): { mkldnn: boolean; openblasSingleThreaded: boolean; parallel: string };
 }
 
