@@ -43,25 +43,28 @@ async function register(load: ImportModule): Promise<void> {
     }
   }
 
-  // ---- cpu fallback for the remaining missing kernels (UnsortedSegmentSum, ...) ----
-  // Must come after our kernels, so it fills only what is still missing.
-  // TODO: stop tolerating a missing fallback module once the torch package always ships it.
-  const fallback = await loadCpuFallback(load);
-  if (fallback !== undefined) await fallback('wasm');
-  // ---- end of cpu fallback ----
+  // The cpu fallback fills the kernels wasm still lacks (UnsortedSegmentSum, ...). It must
+  // come after ours, so it fills only what is still missing.
+  await (await loadCpuFallback(load))('wasm');
 }
 
-/** `registerCpuFallbackKernels` of the torch backend package, or undefined while absent. */
-async function loadCpuFallback(
-  load: ImportModule,
-): Promise<((backendName: string) => unknown) | undefined> {
+/**
+ * `registerCpuFallbackKernels` of the torch backend package. Its TypeScript is built with the
+ * product (`npm run build`) whether or not libtorch is there, so its absence is a broken build.
+ */
+async function loadCpuFallback(load: ImportModule): Promise<(backendName: string) => unknown> {
   let mod: unknown;
   try {
     mod = await load(CPU_FALLBACK_MODULE);
-  } catch {
-    // Not built yet, or not installed: the wasm backend then lacks those few kernels.
-    return undefined;
+  } catch (error) {
+    throw new Error(
+      `wasm backend: cannot load ${CPU_FALLBACK_MODULE} (${(error as Error).message}); ` +
+        'run npm run build',
+    );
   }
   const fn = (mod as { registerCpuFallbackKernels?: unknown }).registerCpuFallbackKernels;
-  return typeof fn === 'function' ? (fn as (backendName: string) => unknown) : undefined;
+  if (typeof fn !== 'function') {
+    throw new Error(`wasm backend: ${CPU_FALLBACK_MODULE} exports no registerCpuFallbackKernels`);
+  }
+  return fn as (backendName: string) => unknown;
 }
