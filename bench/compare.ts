@@ -63,23 +63,47 @@ for (const spec of values.cases.split(';')) {
   const referenceBatched = values.batched
     ? runJson(
         values.python,
-        [values.reference, ...common, '--threads', values.threads, '--policy', policy,
-          '--loss', loss, '--batched'],
+        [
+          values.reference,
+          ...common,
+          '--threads',
+          values.threads,
+          '--policy',
+          policy,
+          '--loss',
+          loss,
+          '--batched',
+        ],
         { OPENBLAS_NUM_THREADS: '1' },
       )
     : null;
   const cells: string[] = [];
   for (const backend of values.backends.split(',')) {
-    const mine = runJson(process.execPath, [ours, ...common, '--backend', backend, '--policy',
-      policy, '--loss', loss, '--json'], { DAG_GAN_TORCH_THREADS: values.threads });
+    const mine = runJson(
+      process.execPath,
+      [ours, ...common, '--backend', backend, '--policy', policy, '--loss', loss, '--json'],
+      { DAG_GAN_TORCH_THREADS: values.threads },
+    );
     const ratio = mine.ms_per_iter_median / reference.ms_per_iter_median;
     cells.push(`${backend} ${mine.ms_per_iter_median.toFixed(0)} ms (${ratio.toFixed(2)}x)`);
   }
   const batched = referenceBatched ? ` / ${referenceBatched.ms_per_iter_median.toFixed(0)} ms` : '';
-  rows.push(`| ${policy} | ${loss} | ${reference.ms_per_iter_median.toFixed(0)} ms${batched} | ${cells.join(' | ')} |`);
+  rows.push(
+    `| ${policy} | ${loss} | ${reference.ms_per_iter_median.toFixed(0)} ms${batched} | ${cells.join(' | ')} |`,
+  );
   console.error(rows[rows.length - 1]);
 }
-const header = values.backends.split(',').map((b) => `dag-gan ${b} (ratio)`).join(' | ');
-console.log(`| policy | loss | PyTorch${values.batched ? ' (per view / batched)' : ''} | ${header} |`);
-console.log(`|---|---|---|${values.backends.split(',').map(() => '---').join('|')}|`);
+const header = values.backends
+  .split(',')
+  .map((b) => `dag-gan ${b} (ratio)`)
+  .join(' | ');
+console.log(
+  `| policy | loss | PyTorch${values.batched ? ' (per view / batched)' : ''} | ${header} |`,
+);
+console.log(
+  `|---|---|---|${values.backends
+    .split(',')
+    .map(() => '---')
+    .join('|')}|`,
+);
 for (const row of rows) console.log(row);

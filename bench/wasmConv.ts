@@ -82,10 +82,20 @@ interface InputGradLayer {
 
 // The default DCGAN at batch 64: D's 3x3 stride-2 convolutions padded by 1 (their input
 // gradient) and G's kernel-2 stride-2 transposed convolutions (their forward).
-const dConv = (name: string, x: Shape4, filter: Shape4): InputGradLayer =>
-  ({ name, x, filter, strides: 2, pad: 1 });
-const gUp = (name: string, x: Shape4, filter: Shape4): InputGradLayer =>
-  ({ name, x, filter, strides: 2, pad: 0 });
+const dConv = (name: string, x: Shape4, filter: Shape4): InputGradLayer => ({
+  name,
+  x,
+  filter,
+  strides: 2,
+  pad: 1,
+});
+const gUp = (name: string, x: Shape4, filter: Shape4): InputGradLayer => ({
+  name,
+  x,
+  filter,
+  strides: 2,
+  pad: 0,
+});
 const inputGradLayers: InputGradLayer[] = [
   dConv('D conv1 grad 28x28x1 <- 64', [64, 28, 28, 1], [3, 3, 1, 64]),
   dConv('D conv2 grad 14x14x64 <- 128', [64, 14, 14, 64], [3, 3, 64, 128]),

@@ -72,10 +72,14 @@ export function trainClassifier(
     for (let step = 1; step <= steps; step++) {
       // A half-cosine decay settles the weights without a tuned schedule.
       const progress = (step - 1) / steps;
-      optimizer.config.learningRate = learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+      optimizer.config.learningRate =
+        learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progress)));
       const { images, labels } = loader.next();
       const loss = tf.tidy(() => {
-        const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), architecture.classes);
+        const oneHot = tf.oneHot(
+          tf.tensor1d(Int32Array.from(labels), 'int32'),
+          architecture.classes,
+        );
         const { value, grads } = tf.variableGrads(() => {
           const logits = network.logits(images);
           // Mean of logsumexp(logits) - logit of the true class.

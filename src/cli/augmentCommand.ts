@@ -43,15 +43,29 @@ export async function augmentCommand(argv: string[]): Promise<void> {
   if (specs.length === 0) throw new UserError('--policy none has no views to show');
   const count = numberFlag('count', values.count, 8, { min: 1, max: 256, integer: true });
   const seed = numberFlag('seed', values.seed, 0, { min: 0, integer: true });
-  const cropResize = choiceFlag('crop-resize', values['crop-resize'], ['nearest', 'bilinear'] as const, 'nearest');
-  const backend = choiceFlag('backend', values.backend, ['auto', 'torch', 'wasm', 'cpu'] as const, 'auto');
+  const cropResize = choiceFlag(
+    'crop-resize',
+    values['crop-resize'],
+    ['nearest', 'bilinear'] as const,
+    'nearest',
+  );
+  const backend = choiceFlag(
+    'backend',
+    values.backend,
+    ['auto', 'torch', 'wasm', 'cpu'] as const,
+    'auto',
+  );
   await selectBackend(backend as BackendChoice);
 
   const dataset = loadDataset({ ...(values.data ? { data: values.data } : {}), split: 'train' });
   const random = new Random(seed);
-  const indices = Array.from({ length: Math.min(count, dataset.count) }, () => random.int(dataset.count));
+  const indices = Array.from({ length: Math.min(count, dataset.count) }, () =>
+    random.int(dataset.count),
+  );
   const images = toImageTensor(dataset, indices);
-  const views = specs.flatMap((spec) => applyPolicy(getPolicy(spec.name, { cropResize }), images, random));
+  const views = specs.flatMap((spec) =>
+    applyPolicy(getPolicy(spec.name, { cropResize }), images, random),
+  );
   const grid = tf.tidy(() => {
     const [batch, height, width, channels] = images.shape;
     const stacked = tf.stack(views, 1); // [batch, views, height, width, channels]
@@ -59,6 +73,8 @@ export async function augmentCommand(argv: string[]): Promise<void> {
   });
   const { width, height } = writeImageGrid(values.out, grid, views.length);
   tf.dispose([images, grid, ...views]);
-  const names = specs.flatMap((spec) => getPolicy(spec.name).views.map((v) => `${spec.name}/${v.name}`));
+  const names = specs.flatMap((spec) =>
+    getPolicy(spec.name).views.map((v) => `${spec.name}/${v.name}`),
+  );
   console.log(`wrote ${values.out} (${width}x${height}): columns ${names.join(', ')}`);
 }

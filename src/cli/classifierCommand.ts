@@ -56,7 +56,9 @@ export async function classifierCommand(argv: string[]): Promise<void> {
     return;
   }
   if (sub !== 'train' && sub !== 'accuracy') {
-    throw new UserError(`dag-gan classifier: unknown subcommand '${sub}'; expected train or accuracy`);
+    throw new UserError(
+      `dag-gan classifier: unknown subcommand '${sub}'; expected train or accuracy`,
+    );
   }
   const { values, positionals } = parseFlags(`classifier ${sub}`, rest, FLAGS);
   if (values.help) {
@@ -116,7 +118,9 @@ export async function classifierCommand(argv: string[]): Promise<void> {
     reportEvery: 100,
     onProgress: (step, loss) => {
       const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(`step ${step}/${steps} loss ${loss.toFixed(4)} (${seconds.toFixed(0)} s)\n`);
+      process.stderr.write(
+        `step ${step}/${steps} loss ${loss.toFixed(4)} (${seconds.toFixed(0)} s)\n`,
+      );
     },
   });
   try {
@@ -133,7 +137,12 @@ export async function classifierCommand(argv: string[]): Promise<void> {
     };
     const sha256 = saveClassifier(network, out, training);
     const result = classifierAccuracy(network, test);
-    const record: AccuracyRecord = { ...result, testSet: test.source, weightsSha256: sha256, training };
+    const record: AccuracyRecord = {
+      ...result,
+      testSet: test.source,
+      weightsSha256: sha256,
+      training,
+    };
     writeFileAtomic(join(out, ACCURACY_FILE), `${JSON.stringify(record, null, 2)}\n`);
     console.log(
       `test accuracy ${(100 * result.accuracy).toFixed(2)}% (${result.correct}/${result.total} ` +

@@ -65,7 +65,9 @@ export async function evalCommand(argv: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 0) {
-    throw new UserError(`dag-gan eval: unexpected argument '${positionals[0]}'; flags start with --`);
+    throw new UserError(
+      `dag-gan eval: unexpected argument '${positionals[0]}'; flags start with --`,
+    );
   }
   if (values.run === undefined && !values.floor) {
     throw new UserError('dag-gan eval: --run DIR is required (or --floor for real against real)');
@@ -74,17 +76,32 @@ export async function evalCommand(argv: string[]): Promise<void> {
     throw new UserError('dag-gan eval: give --checkpoint FILE or --all, not both');
   }
   if (values.run !== undefined && values.data !== undefined) {
-    throw new UserError("dag-gan eval: --data applies without --run; a run's real set is its own --data");
+    throw new UserError(
+      "dag-gan eval: --data applies without --run; a run's real set is its own --data",
+    );
   }
   const samples = numberFlag('samples', values.samples, 2000, { min: 10, integer: true });
-  const realSplit = choiceFlag('real-split', values['real-split'], ['test', 'train'] as const, 'test');
+  const realSplit = choiceFlag(
+    'real-split',
+    values['real-split'],
+    ['test', 'train'] as const,
+    'test',
+  );
   const seed = numberFlag('seed', values.seed, 0, { min: 0, integer: true });
-  const kidSubsets = numberFlag('kid-subsets', values['kid-subsets'], 50, { min: 1, integer: true });
+  const kidSubsets = numberFlag('kid-subsets', values['kid-subsets'], 50, {
+    min: 1,
+    integer: true,
+  });
   const kidSubsetSize = numberFlag('kid-subset-size', values['kid-subset-size'], 500, {
     min: 2,
     integer: true,
   });
-  const backend = choiceFlag('backend', values.backend, ['auto', 'torch', 'wasm', 'cpu'] as const, 'auto');
+  const backend = choiceFlag(
+    'backend',
+    values.backend,
+    ['auto', 'torch', 'wasm', 'cpu'] as const,
+    'auto',
+  );
   const preprocessing: TfjsPreprocessing = {};
   if (values['extractor-size'] !== undefined) {
     preprocessing.inputSize = numberFlag('extractor-size', values['extractor-size'], 0, {
@@ -93,7 +110,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
     });
   }
   if (values['extractor-range'] !== undefined) {
-    preprocessing.valueRange = choiceFlag('extractor-range', values['extractor-range'], VALUE_RANGES, '-1,1');
+    preprocessing.valueRange = choiceFlag(
+      'extractor-range',
+      values['extractor-range'],
+      VALUE_RANGES,
+      '-1,1',
+    );
   }
   if (values['extractor-channels'] !== undefined) {
     const channels = values['extractor-channels'];
@@ -137,7 +159,9 @@ function fmt(x: number | null | undefined, digits = 4): string {
 
 function describe(r: EvalRecord): string {
   const p = r.provenance;
-  const floor = r.floor ? `; floor (real train vs test) FID ${fmt(r.floor.fid)} KID ${fmt(r.floor.kid)}` : '';
+  const floor = r.floor
+    ? `; floor (real train vs test) FID ${fmt(r.floor.fid)} KID ${fmt(r.floor.kid)}`
+    : '';
   return (
     `step ${r.step}: FID ${fmt(r.fid)}  KID ${fmt(r.kid)} ± ${fmt(r.kidStd, 2)}  precision ` +
     `${fmt(r.precision, 3)}  recall ${fmt(r.recall, 3)}  IS ${fmt(r.inceptionScore)}${floor}\n` +

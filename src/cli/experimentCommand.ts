@@ -67,7 +67,9 @@ export async function experimentCommand(argv: string[]): Promise<void> {
   const onSignal = () => {
     if (stop) process.exit(130);
     stop = true;
-    process.stderr.write('\nstopping after this step; saving a checkpoint (Ctrl-C again to abort)\n');
+    process.stderr.write(
+      '\nstopping after this step; saving a checkpoint (Ctrl-C again to abort)\n',
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

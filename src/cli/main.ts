@@ -35,11 +35,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`dag-gan: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    console.error(
+      `dag-gan: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`,
+    );
     return 2;
   }
   try {
-    await (await load())(rest);
+    await (
+      await load()
+    )(rest);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof UserError) {

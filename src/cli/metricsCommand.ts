@@ -31,13 +31,17 @@ export async function metricsCommand(argv: string[]): Promise<void> {
   }
   const allowed = FLAGS[metric];
   if (!allowed) {
-    throw new UserError(`metrics: unknown metric '${metric}'; expected one of fid, kid, pr, is\n${USAGE}`);
+    throw new UserError(
+      `metrics: unknown metric '${metric}'; expected one of fid, kid, pr, is\n${USAGE}`,
+    );
   }
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(rest);
   } catch (error) {
-    throw new UserError(`metrics ${metric}: ${(error as Error).message}; see 'dag-gan metrics --help'`);
+    throw new UserError(
+      `metrics ${metric}: ${(error as Error).message}; see 'dag-gan metrics --help'`,
+    );
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -95,7 +99,12 @@ async function run(metric: string, values: Values): Promise<Result> {
     }
     try {
       const [samples, classes] = probs.shape;
-      return { ...inceptionScore(probs.data, samples, classes, { splits, provenance: { probsFile: path } }) };
+      return {
+        ...inceptionScore(probs.data, samples, classes, {
+          splits,
+          provenance: { probsFile: path },
+        }),
+      };
     } catch (error) {
       throw new UserError(`metrics is: ${path}: ${(error as Error).message}`);
     }
@@ -112,7 +121,10 @@ async function run(metric: string, values: Values): Promise<Result> {
   }
   const provenance: Provenance = { realFile: realPath, fakeFile: fakePath };
   const minimum = metric === 'pr' ? integer(values.k, 'k', 3, 1) + 1 : 2;
-  for (const [flag, path, m] of [['--real', realPath, real], ['--fake', fakePath, fake]] as const) {
+  for (const [flag, path, m] of [
+    ['--real', realPath, real],
+    ['--fake', fakePath, fake],
+  ] as const) {
     if (m.samples < minimum) {
       throw new UserError(
         `metrics ${metric}: ${flag} ${path} has ${m.samples} samples; ${metric} needs at least ${minimum}`,
@@ -145,7 +157,12 @@ function required(value: string | undefined, flag: string, metric: string): stri
   return value;
 }
 
-function integer(value: string | undefined, flag: string, fallback: number, minimum: number): number {
+function integer(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  minimum: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < minimum) {
@@ -164,7 +181,9 @@ function features(m: NpyMatrix, source: string): FeatureMatrix {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       const row = Math.floor(i / m.shape[1]);
-      throw new UserError(`metrics: ${source} has a non-finite value at row ${row}; check the extractor`);
+      throw new UserError(
+        `metrics: ${source} has a non-finite value at row ${row}; check the extractor`,
+      );
     }
   }
   return { data, samples: m.shape[0], dims: m.shape[1] };

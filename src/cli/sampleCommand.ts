@@ -40,7 +40,12 @@ export async function sampleCommand(argv: string[]): Promise<void> {
   const count = numberFlag('count', values.count, 64, { min: 1, max: 4096, integer: true });
   const columns = numberFlag('columns', values.columns, 8, { min: 1, integer: true });
   const seed = numberFlag('seed', values.seed, 0, { min: 0, integer: true });
-  const backend = choiceFlag('backend', values.backend, ['auto', 'torch', 'wasm', 'cpu'] as const, 'auto');
+  const backend = choiceFlag(
+    'backend',
+    values.backend,
+    ['auto', 'torch', 'wasm', 'cpu'] as const,
+    'auto',
+  );
   await selectBackend(backend as BackendChoice);
   const { generator, config, step, file } = loadGenerator(values.run, values.checkpoint);
   try {

@@ -89,17 +89,41 @@ function parseTrainFlags(argv: string[]) {
 }
 
 /** Flags that may change when a run is resumed: how long, and how often it writes. */
-const RESUMABLE = new Set(['resume', 'steps', 'log-every', 'sample-every', 'checkpoint-every',
-  'keep-checkpoints', 'backend', 'help']);
+const RESUMABLE = new Set([
+  'resume',
+  'steps',
+  'log-every',
+  'sample-every',
+  'checkpoint-every',
+  'keep-checkpoints',
+  'backend',
+  'help',
+]);
 
-function periods(v: Values, base: Pick<TrainConfig, 'logEvery' | 'sampleEvery' | 'checkpointEvery' | 'keepCheckpoints' | 'steps'>) {
+function periods(
+  v: Values,
+  base: Pick<
+    TrainConfig,
+    'logEvery' | 'sampleEvery' | 'checkpointEvery' | 'keepCheckpoints' | 'steps'
+  >,
+) {
   const positive = { min: 1, integer: true };
   return {
     steps: numberFlag('steps', v.steps, base.steps, positive),
     logEvery: numberFlag('log-every', v['log-every'], base.logEvery, positive),
     sampleEvery: numberFlag('sample-every', v['sample-every'], base.sampleEvery, positive),
-    checkpointEvery: numberFlag('checkpoint-every', v['checkpoint-every'], base.checkpointEvery, positive),
-    keepCheckpoints: numberFlag('keep-checkpoints', v['keep-checkpoints'], base.keepCheckpoints, positive),
+    checkpointEvery: numberFlag(
+      'checkpoint-every',
+      v['checkpoint-every'],
+      base.checkpointEvery,
+      positive,
+    ),
+    keepCheckpoints: numberFlag(
+      'keep-checkpoints',
+      v['keep-checkpoints'],
+      base.keepCheckpoints,
+      positive,
+    ),
   };
 }
 
@@ -112,26 +136,49 @@ export function configFromFlags(v: Values): TrainConfig {
     ...byLoss,
     ...periods(v, DEFAULT_CONFIG),
     data: v.data ?? null,
-    dataFraction: numberFlag('data-fraction', v['data-fraction'], 1, { min: 0, max: 1, exclusiveMin: true }),
+    dataFraction: numberFlag('data-fraction', v['data-fraction'], 1, {
+      min: 0,
+      max: 1,
+      exclusiveMin: true,
+    }),
     mode: choiceFlag('mode', v.mode, AUGMENTATION_MODES, DEFAULT_CONFIG.mode),
     policy: v.policy ?? DEFAULT_CONFIG.policy,
     loss,
     dagWeight: numberFlag('dag-weight', v['dag-weight'], byLoss.dagWeight, { min: 0 }),
     identityHead: choiceFlag('identity-head', v['identity-head'], ['own', 'main'] as const, 'own'),
-    cropResize: choiceFlag('crop-resize', v['crop-resize'], ['nearest', 'bilinear'] as const, 'nearest'),
+    cropResize: choiceFlag(
+      'crop-resize',
+      v['crop-resize'],
+      ['nearest', 'bilinear'] as const,
+      'nearest',
+    ),
     dim: numberFlag('dim', v.dim, DEFAULT_CONFIG.dim, { min: 1, integer: true }),
-    generatorKernel: choiceFlag('g-kernel', v['g-kernel'], ['2', '4'] as const, '4') === '2' ? 2 : 4,
+    generatorKernel:
+      choiceFlag('g-kernel', v['g-kernel'], ['2', '4'] as const, '4') === '2' ? 2 : 4,
     gpWeight: numberFlag('gp-weight', v['gp-weight'], DEFAULT_CONFIG.gpWeight, { min: 0 }),
-    leakySlope: numberFlag('leaky-slope', v['leaky-slope'], DEFAULT_CONFIG.leakySlope, { min: 0, max: 1 }),
+    leakySlope: numberFlag('leaky-slope', v['leaky-slope'], DEFAULT_CONFIG.leakySlope, {
+      min: 0,
+      max: 1,
+    }),
     batch: numberFlag('batch', v.batch, DEFAULT_CONFIG.batch, { min: 1, integer: true }),
     nCritic: numberFlag('n-critic', v['n-critic'], byLoss.nCritic, { min: 1, integer: true }),
     lr: numberFlag('lr', v.lr, byLoss.lr, { min: 0, exclusiveMin: true }),
     beta1: numberFlag('beta1', v.beta1, byLoss.beta1, { min: 0, max: 1 }),
     beta2: numberFlag('beta2', v.beta2, byLoss.beta2, { min: 0, max: 1 }),
-    seed: numberFlag('seed', v.seed, DEFAULT_CONFIG.seed, { min: 0, max: 2 ** 32 - 1, integer: true }),
+    seed: numberFlag('seed', v.seed, DEFAULT_CONFIG.seed, {
+      min: 0,
+      max: 2 ** 32 - 1,
+      integer: true,
+    }),
     backend: choiceFlag('backend', v.backend, ['auto', 'torch', 'wasm', 'cpu'] as const, 'auto'),
-    evalEvery: numberFlag('eval-every', v['eval-every'], DEFAULT_CONFIG.evalEvery, { min: 0, integer: true }),
-    evalSamples: numberFlag('eval-samples', v['eval-samples'], DEFAULT_CONFIG.evalSamples, { min: 10, integer: true }),
+    evalEvery: numberFlag('eval-every', v['eval-every'], DEFAULT_CONFIG.evalEvery, {
+      min: 0,
+      integer: true,
+    }),
+    evalSamples: numberFlag('eval-samples', v['eval-samples'], DEFAULT_CONFIG.evalSamples, {
+      min: 10,
+      integer: true,
+    }),
     extractor: v.extractor ?? DEFAULT_CONFIG.extractor,
   };
   buildObjective(config); // checks --policy and --mode now, before any data is read
@@ -150,7 +197,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 0) {
-    throw new UserError(`dag-gan train: unexpected argument '${positionals[0]}'; flags start with --`);
+    throw new UserError(
+      `dag-gan train: unexpected argument '${positionals[0]}'; flags start with --`,
+    );
   }
   let config: TrainConfig;
   let out: string;
@@ -176,7 +225,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const onSignal = () => {
     if (stop) process.exit(130); // a second Ctrl-C does not wait for the checkpoint
     stop = true;
-    process.stderr.write('\nstopping after this step; saving a checkpoint (Ctrl-C again to abort)\n');
+    process.stderr.write(
+      '\nstopping after this step; saving a checkpoint (Ctrl-C again to abort)\n',
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -193,7 +244,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
       );
       process.exitCode = 130;
     } else {
-      process.stderr.write(`done: ${result.step} steps, ${rate} images/s; samples in ${out}/samples\n`);
+      process.stderr.write(
+        `done: ${result.step} steps, ${rate} images/s; samples in ${out}/samples\n`,
+      );
     }
   } finally {
     process.off('SIGINT', onSignal);

@@ -47,7 +47,13 @@ function viewLogits(
   const augmented = views.map((view) => view.augment(images, random));
   const stacked = tf.concat(augmented, 0);
   if (!D.backbone.usesBatchStatistics) return { stacked, logits: D.logits(stacked) };
-  return { stacked, logits: tf.concat(augmented.map((x) => D.logits(x)), 0) };
+  return {
+    stacked,
+    logits: tf.concat(
+      augmented.map((x) => D.logits(x)),
+      0,
+    ),
+  };
 }
 
 function chunk(values: tf.Tensor1D, index: number, batch: number): tf.Tensor1D {
@@ -117,12 +123,21 @@ function discriminatorLossUntidy(inputs: DiscriminatorInputs): LossWithTerms {
     keepScalar(terms, 'loss/D/gp/main', tf.reshape(gp, []));
     main = tf.add(main, tf.mul(penalty, tf.reshape(gp, [])));
   }
-  if (config.mode !== 'dag' || config.policies.length === 0) return { loss: main as tf.Scalar, terms };
+  if (config.mode !== 'dag' || config.policies.length === 0)
+    return { loss: main as tf.Scalar, terms };
 
   let dagTerm: tf.Tensor = tf.scalar(0);
   for (const policy of config.policies) {
     const viewLosses = policyDiscriminatorLosses(
-      D, loss, policy, real, fake, realLogits, fakeLogits, main, random,
+      D,
+      loss,
+      policy,
+      real,
+      fake,
+      realLogits,
+      fakeLogits,
+      main,
+      random,
     );
     policy.views.forEach((view, v) => {
       keepScalar(terms, `loss/D/dag/${policy.name}/${view.name}`, viewLosses[v] as tf.Tensor);
@@ -236,7 +251,8 @@ function generatorLossUntidy(inputs: GeneratorInputs): LossWithTerms {
   const fakeLogits = D.logits(fake);
   const main = loss.generator(tf.reshape(tf.slice(fakeLogits, [0, 0], [-1, 1]), [-1]));
   keepScalar(terms, 'loss/G/main', main);
-  if (config.mode !== 'dag' || config.policies.length === 0) return { loss: main as tf.Scalar, terms };
+  if (config.mode !== 'dag' || config.policies.length === 0)
+    return { loss: main as tf.Scalar, terms };
 
   let dagTerm: tf.Tensor = tf.scalar(0);
   for (const policy of config.policies) {

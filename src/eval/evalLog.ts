@@ -74,8 +74,15 @@ export function appendEvalLog(path: string, records: EvalRecord[]): void {
  * the extractor, its weights, preprocessing, real set and sample counts agrees.
  */
 export function sameSetup(record: EvalRecord, provenance: Provenance): boolean {
-  const fields = ['extractor', 'extractorWeightsSha256', 'preprocessing', 'realSource', 'realSplit',
-    'fakeSamples', 'noiseSeed'];
+  const fields = [
+    'extractor',
+    'extractorWeightsSha256',
+    'preprocessing',
+    'realSource',
+    'realSplit',
+    'fakeSamples',
+    'noiseSeed',
+  ];
   return fields.every(
     (field) => !(field in provenance) || record.provenance[field] === provenance[field],
   );

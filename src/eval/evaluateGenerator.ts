@@ -114,7 +114,9 @@ export async function evaluateGenerator(
     seed: 0,
     provenance,
   };
-  const fid = await frechetDistance(featureStatistics(real.features), fake.features, { provenance });
+  const fid = await frechetDistance(featureStatistics(real.features), fake.features, {
+    provenance,
+  });
   const kid = kernelInceptionDistance(real.features, fake.features, kidOptions);
   const k = options.k ?? 3;
   const pr = precisionRecall(real.features, fake.features, { k, provenance });

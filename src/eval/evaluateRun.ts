@@ -52,7 +52,12 @@ export async function evaluateRun(run: string, options: EvaluateRunOptions): Pro
   for (const file of files) {
     const known = listCheckpoints(join(run, 'checkpoints')).find((entry) => entry.path === file);
     if (known !== undefined && done.some((record) => record.step === known.step)) continue;
-    const { generator, config, step, file: used } = loadGenerator(run, file === '' ? undefined : file);
+    const {
+      generator,
+      config,
+      step,
+      file: used,
+    } = loadGenerator(run, file === '' ? undefined : file);
     try {
       const result = await evaluateGenerator(generator, { ...options, data: config.data });
       const record = evalRecord(result, step, used);

@@ -23,7 +23,10 @@ export async function loadExtractor(
   { image, preprocessing = {} }: { image?: ImageShape; preprocessing?: TfjsPreprocessing } = {},
 ): Promise<FeatureExtractor> {
   if (spec === 'default') {
-    if (image !== undefined && !(image.height === 28 && image.width === 28 && image.channels === 1)) {
+    if (
+      image !== undefined &&
+      !(image.height === 28 && image.width === 28 && image.channels === 1)
+    ) {
       throw new UserError(
         `--extractor default: the shipped classifier reads 28x28x1 images (the MNIST family), ` +
           `got ${image.height}x${image.width}x${image.channels}; pass --extractor PATH with a ` +

@@ -58,7 +58,9 @@ export interface RealFeatureOptions {
  */
 export function defaultCacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME;
-  return xdg !== undefined && xdg !== '' ? join(xdg, 'dag-gan') : join(packageRoot(), '.cache', 'dag-gan');
+  return xdg !== undefined && xdg !== ''
+    ? join(xdg, 'dag-gan')
+    : join(packageRoot(), '.cache', 'dag-gan');
 }
 
 /** Loaded splits by `--data` and split, so a process reads each IDX file once. */
@@ -131,7 +133,10 @@ export function realFeatures(options: RealFeatureOptions): RealFeatures {
 function chooseIndices(total: number, count: number, seed: number): number[] {
   const all = Array.from({ length: total }, (_, i) => i);
   if (count >= total) return all;
-  return new Random(seed, 11).shuffle(all).slice(0, count).sort((a, b) => a - b);
+  return new Random(seed, 11)
+    .shuffle(all)
+    .slice(0, count)
+    .sort((a, b) => a - b);
 }
 
 const hashes = new WeakMap<ImageDataset, string>();

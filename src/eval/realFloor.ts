@@ -65,7 +65,11 @@ export async function realFloor(
   let floor = floors.get(id);
   if (floor === undefined) {
     const fid = await frechetDistance(test.features, train.features);
-    const kid = kernelInceptionDistance(test.features, train.features, { subsets, subsetSize, seed: 0 });
+    const kid = kernelInceptionDistance(test.features, train.features, {
+      subsets,
+      subsetSize,
+      seed: 0,
+    });
     const pr = precisionRecall(test.features, train.features, { k });
     floor = {
       fid: fid.value,

@@ -53,9 +53,27 @@ const RESERVED = ['data', 'data-fraction', 'seed', 'out', 'resume', 'help'];
 
 /** Train flags a grid may give (those of `dag-gan train`). */
 export const GRID_TRAIN_FLAGS = [
-  'mode', 'policy', 'dag-weight', 'identity-head', 'crop-resize', 'loss', 'dim', 'gp-weight',
-  'leaky-slope', 'steps', 'batch', 'n-critic', 'lr', 'beta1', 'beta2', 'log-every',
-  'sample-every', 'checkpoint-every', 'keep-checkpoints', 'backend',
+  'mode',
+  'policy',
+  'dag-weight',
+  'identity-head',
+  'crop-resize',
+  'loss',
+  'dim',
+  'gp-weight',
+  'leaky-slope',
+  'steps',
+  'batch',
+  'n-critic',
+  'lr',
+  'beta1',
+  'beta2',
+  'log-every',
+  'sample-every',
+  'checkpoint-every',
+  'keep-checkpoints',
+  'backend',
+  'g-kernel',
 ];
 
 /** Reads and checks a grid file; problems are `UserError`s naming the file and the field. */
@@ -77,12 +95,18 @@ export function parseGrid(raw: unknown, file = 'grid'): ExperimentGrid {
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('expected a JSON object');
   const g = raw as Record<string, unknown>;
-  const name = typeof g.name === 'string' && /^[\w.-]+$/.test(g.name) ? g.name : fail(
-    `"name" must be a word of letters, digits, '.', '-' or '_', got ${JSON.stringify(g.name)}`,
-  );
-  const data = g.data === undefined || g.data === null ? null : typeof g.data === 'string' ? g.data : fail(
-    `"data" must be an IDX folder or a dataset name, got ${JSON.stringify(g.data)}`,
-  );
+  const name =
+    typeof g.name === 'string' && /^[\w.-]+$/.test(g.name)
+      ? g.name
+      : fail(
+          `"name" must be a word of letters, digits, '.', '-' or '_', got ${JSON.stringify(g.name)}`,
+        );
+  const data =
+    g.data === undefined || g.data === null
+      ? null
+      : typeof g.data === 'string'
+        ? g.data
+        : fail(`"data" must be an IDX folder or a dataset name, got ${JSON.stringify(g.data)}`);
   const numbers = (
     field: string,
     fallback: number[],
@@ -97,10 +121,16 @@ export function parseGrid(raw: unknown, file = 'grid'): ExperimentGrid {
     }
     return value as number[];
   };
-  const dataFractions = numbers('dataFractions', [1], (n) => n > 0 && n <= 1, 'fractions in (0, 1]');
+  const dataFractions = numbers(
+    'dataFractions',
+    [1],
+    (n) => n > 0 && n <= 1,
+    'fractions in (0, 1]',
+  );
   const seeds = numbers('seeds', [0], (n) => Number.isInteger(n) && n >= 0, 'whole numbers >= 0');
   const train = flagsOf(g.train ?? {}, '"train"', fail);
-  if (!Array.isArray(g.settings) || g.settings.length === 0) fail('"settings" must be a non-empty list');
+  if (!Array.isArray(g.settings) || g.settings.length === 0)
+    fail('"settings" must be a non-empty list');
   const settings = (g.settings as unknown[]).map((s, i): GridSetting => {
     if (typeof s !== 'object' || s === null) return fail(`settings[${i}] must be an object`);
     const entry = s as Record<string, unknown>;
@@ -150,7 +180,8 @@ function flagsOf(value: unknown, where: string, fail: (what: string) => never): 
     if (!GRID_TRAIN_FLAGS.includes(key)) {
       fail(`${where}: unknown train flag "${key}"; expected one of ${GRID_TRAIN_FLAGS.join(', ')}`);
     }
-    if (typeof v !== 'string' && typeof v !== 'number') fail(`${where}.${key} must be a string or a number`);
+    if (typeof v !== 'string' && typeof v !== 'number')
+      fail(`${where}.${key} must be a string or a number`);
     flags[key] = v as string | number;
   }
   return flags;

@@ -69,7 +69,8 @@ export function writeExperimentResults(
     noiseSeed: 0,
   };
   const bySetting = new Map<string, GridRun[]>();
-  for (const run of runs) bySetting.set(run.settingId, [...(bySetting.get(run.settingId) ?? []), run]);
+  for (const run of runs)
+    bySetting.set(run.settingId, [...(bySetting.get(run.settingId) ?? []), run]);
   const rows: SettingResult[] = [];
   let floorFid: number | null = null;
   let provenance: Provenance = expected;
@@ -127,9 +128,20 @@ export function writeExperimentResults(
 }
 
 const CSV_COLUMNS = [
-  'setting', 'mode', 'policy', 'data_fraction', 'seeds', 'steps',
-  'final_fid_mean', 'final_fid_std', 'best_fid_mean', 'best_fid_std',
-  'final_kid_mean', 'final_kid_std', 'best_kid_mean', 'best_kid_std',
+  'setting',
+  'mode',
+  'policy',
+  'data_fraction',
+  'seeds',
+  'steps',
+  'final_fid_mean',
+  'final_fid_std',
+  'best_fid_mean',
+  'best_fid_std',
+  'final_kid_mean',
+  'final_kid_std',
+  'best_kid_mean',
+  'best_kid_std',
 ];
 
 /** results.csv: a header and one row per setting; a missing value is an empty field. */
@@ -143,16 +155,33 @@ export function resultsCsv(rows: SettingResult[]): string {
   for (const r of rows) {
     lines.push(
       [
-        r.setting, r.mode, r.policy, r.dataFraction, r.seeds, r.steps,
-        r.finalFid?.mean, r.finalFid?.std, r.bestFid?.mean, r.bestFid?.std,
-        r.finalKid?.mean, r.finalKid?.std, r.bestKid?.mean, r.bestKid?.std,
-      ].map(cell).join(','),
+        r.setting,
+        r.mode,
+        r.policy,
+        r.dataFraction,
+        r.seeds,
+        r.steps,
+        r.finalFid?.mean,
+        r.finalFid?.std,
+        r.bestFid?.mean,
+        r.bestFid?.std,
+        r.finalKid?.mean,
+        r.finalKid?.std,
+        r.bestKid?.mean,
+        r.bestKid?.std,
+      ]
+        .map(cell)
+        .join(','),
     );
   }
   return `${lines.join('\n')}\n`;
 }
 
-function resultsMarkdown(grid: ExperimentGrid, results: ExperimentResults, seedCount: number): string {
+function resultsMarkdown(
+  grid: ExperimentGrid,
+  results: ExperimentResults,
+  seedCount: number,
+): string {
   const show = (s: Spread | null): string => {
     if (s === null) return 'n/a';
     const mean = s.mean.toPrecision(4);

@@ -15,8 +15,20 @@ export interface PlotOptions {
 }
 
 /** Colour-blind-friendly palette (Okabe-Ito, then darker tones); dashes tell repeats apart. */
-const COLOURS = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#56b4e9', '#000000',
-  '#f0e442', '#7f3c8d', '#11a579', '#3969ac', '#e73f74'];
+const COLOURS = [
+  '#0072b2',
+  '#e69f00',
+  '#009e73',
+  '#d55e00',
+  '#cc79a7',
+  '#56b4e9',
+  '#000000',
+  '#f0e442',
+  '#7f3c8d',
+  '#11a579',
+  '#3969ac',
+  '#e73f74',
+];
 const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
 
 /**
@@ -30,12 +42,17 @@ export function niceTicks(low: number, high: number, count = 5): number[] {
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => raw <= s) ?? 10 * power;
   const ticks: number[] = [];
   const last = Math.ceil(high / step - 1e-9);
-  for (let i = Math.ceil(low / step - 1e-9); i <= last; i++) ticks.push(Number((i * step).toPrecision(12)));
+  for (let i = Math.ceil(low / step - 1e-9); i <= last; i++)
+    ticks.push(Number((i * step).toPrecision(12)));
   return ticks;
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 function tickLabel(value: number): string {
@@ -104,7 +121,9 @@ export function fidPlotSvg(series: PlotSeries[], options: PlotOptions): string {
     const dashAttr = dash === '' ? '' : ` stroke-dasharray="${dash}"`;
     const points = s.points.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(' ');
     if (s.points.length > 1) {
-      out.push(`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"${dashAttr}/>`);
+      out.push(
+        `<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"${dashAttr}/>`,
+      );
     }
     for (const p of s.points) {
       out.push(`<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="3" fill="${colour}"/>`);

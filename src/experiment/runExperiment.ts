@@ -78,7 +78,10 @@ export async function runExperiment(
   const samples = grid.eval.samples ?? 2000;
   for (const [index, run] of runs.entries()) {
     const folder = join(options.out, run.folder);
-    const config = runConfig(run, options.backend !== undefined ? { backend: options.backend } : {});
+    const config = runConfig(
+      run,
+      options.backend !== undefined ? { backend: options.backend } : {},
+    );
     const label = `[${index + 1}/${runs.length}] ${run.settingId} seed ${run.seed}`;
     if (runFinished(folder, config.steps)) {
       summary.skipped.push(folder);
@@ -117,7 +120,13 @@ export async function runExperiment(
       );
     }
   }
-  summary.results = writeExperimentResults(effective, runs, options.out, options.extractor, samples);
+  summary.results = writeExperimentResults(
+    effective,
+    runs,
+    options.out,
+    options.extractor,
+    samples,
+  );
   log(`results: ${join(options.out, 'results.md')}`);
   return summary;
 }
@@ -133,7 +142,7 @@ function checkData(data: string | null): void {
       `experiment: the grid's data ${data} cannot be read (${error.message}). It must hold all ` +
         'of Fashion-MNIST as IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, ' +
         't10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz): download them from ' +
-        'https://github.com/zalandoresearch/fashion-mnist (data/fashion) or install Debian\'s ' +
+        "https://github.com/zalandoresearch/fashion-mnist (data/fashion) or install Debian's " +
         'dataset-fashion-mnist, then pass the folder with --data DIR',
     );
   }

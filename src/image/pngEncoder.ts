@@ -17,7 +17,10 @@ export function encodePng(image: RawImage, filter: PngFilterChoice = 'adaptive')
   if (colorType === undefined) {
     throw new Error(`encodePng: expected 1, 2, 3 or 4 channels, got ${channels}`);
   }
-  for (const [what, size] of [['width', width], ['height', height]] as const) {
+  for (const [what, size] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(size) || size <= 0 || size > 0x7fffffff) {
       throw new Error(`encodePng: expected a positive whole ${what}, got ${size}`);
     }

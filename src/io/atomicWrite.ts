@@ -1,4 +1,12 @@
-import { mkdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync } from 'node:fs';
+import {
+  mkdirSync,
+  renameSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+  rmSync,
+} from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 /**

@@ -38,33 +38,39 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyMatrix {
   }
   const major = bytes[6] as number;
   const minor = bytes[7] as number;
-  if (![1, 2, 3].includes(major) || minor !== 0) fail(`unsupported .npy format version ${major}.${minor}`);
+  if (![1, 2, 3].includes(major) || minor !== 0)
+    fail(`unsupported .npy format version ${major}.${minor}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lengthBytes = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lengthBytes) fail('truncated header');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = 8 + lengthBytes;
   const dataStart = headerStart + headerLength;
-  if (bytes.length < dataStart) fail(`truncated header (needs ${dataStart} bytes, file has ${bytes.length})`);
+  if (bytes.length < dataStart)
+    fail(`truncated header (needs ${dataStart} bytes, file has ${bytes.length})`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
     bytes.subarray(headerStart, dataStart),
   );
   const fields = parseHeader(header, fail);
 
   const descr = fields.descr;
-  const dtype = descr === DESCR.float32 ? 'float32' : descr === DESCR.float64 ? 'float64' : undefined;
+  const dtype =
+    descr === DESCR.float32 ? 'float32' : descr === DESCR.float64 ? 'float64' : undefined;
   if (dtype === undefined) {
     const bigEndian = descr.startsWith('>');
     fail(`dtype '${descr}' is not accepted${bigEndian ? ' (big-endian)' : ''}`);
   }
-  if (fields.fortranOrder) fail('fortran_order is True (column-major); save with np.ascontiguousarray');
+  if (fields.fortranOrder)
+    fail('fortran_order is True (column-major); save with np.ascontiguousarray');
   if (fields.shape.length !== 2) fail(`shape (${fields.shape.join(', ')}) is not 2-D`);
   const [rows, cols] = fields.shape as [number, number];
   const itemSize = dtype === 'float32' ? 4 : 8;
   const expected = rows * cols * itemSize;
   const available = bytes.length - dataStart;
   if (available < expected) {
-    fail(`truncated data: shape (${rows}, ${cols}) needs ${expected} bytes, the file holds ${available}`);
+    fail(
+      `truncated data: shape (${rows}, ${cols}) needs ${expected} bytes, the file holds ${available}`,
+    );
   }
   if (available > expected) {
     fail(`${available - expected} unexpected bytes after the (${rows}, ${cols}) data`);
@@ -77,7 +83,9 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyMatrix {
   let data: Float32Array | Float64Array;
   if (LITTLE_ENDIAN) {
     data =
-      dtype === 'float32' ? new Float32Array(raw.buffer, 0, count) : new Float64Array(raw.buffer, 0, count);
+      dtype === 'float32'
+        ? new Float32Array(raw.buffer, 0, count)
+        : new Float64Array(raw.buffer, 0, count);
   } else {
     const dv = new DataView(raw.buffer);
     data = dtype === 'float32' ? new Float32Array(count) : new Float64Array(count);
@@ -100,7 +108,8 @@ interface HeaderFields {
  */
 function parseHeader(header: string, fail: (what: string) => never): HeaderFields {
   let at = 0;
-  const bad = (what: string): never => fail(`bad header (${what}): ${JSON.stringify(header.trim())}`);
+  const bad = (what: string): never =>
+    fail(`bad header (${what}): ${JSON.stringify(header.trim())}`);
   const space = (): void => {
     while (at < header.length && /\s/.test(header[at] as string)) at++;
   };
@@ -175,7 +184,11 @@ function parseHeader(header: string, fail: (what: string) => never): HeaderField
   if (typeof fortranOrder !== 'boolean') bad("'fortran_order' is missing or not True/False");
   if (!Array.isArray(shape)) bad("'shape' is missing or not a tuple");
   if (extra.length > 0) bad(`unknown keys ${extra.join(', ')}`);
-  return { descr: descr as string, fortranOrder: fortranOrder as boolean, shape: shape as number[] };
+  return {
+    descr: descr as string,
+    fortranOrder: fortranOrder as boolean,
+    shape: shape as number[],
+  };
 }
 
 /** .npy bytes (format 1.0) for a 2-D float32/float64 matrix, header padded to 64 bytes. */
@@ -193,7 +206,8 @@ export function encodeNpy(matrix: NpyMatrix): Uint8Array {
   // magic (6) + version (2) + length (2) + header + '\n' is a multiple of 64.
   const unpadded = 10 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  if (header.length > 0xffff) throw new Error(`encodeNpy: header of ${header.length} bytes is too long`);
+  if (header.length > 0xffff)
+    throw new Error(`encodeNpy: header of ${header.length} bytes is too long`);
   const out = new Uint8Array(10 + header.length + rows * cols * itemSize);
   out.set(MAGIC, 0);
   out[6] = 1;
@@ -203,7 +217,10 @@ export function encodeNpy(matrix: NpyMatrix): Uint8Array {
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
   const start = 10 + header.length;
   if (LITTLE_ENDIAN) {
-    out.set(new Uint8Array(matrix.data.buffer, matrix.data.byteOffset, rows * cols * itemSize), start);
+    out.set(
+      new Uint8Array(matrix.data.buffer, matrix.data.byteOffset, rows * cols * itemSize),
+      start,
+    );
   } else {
     for (let i = 0; i < rows * cols; i++) {
       if (itemSize === 4) view.setFloat32(start + i * 4, matrix.data[i] as number, true);

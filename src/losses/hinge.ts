@@ -9,10 +9,7 @@ export const hingeLoss: GanLoss = {
   name: 'hinge',
   discriminator: (realLogits, fakeLogits) =>
     tf.tidy(() =>
-      tf.add(
-        tf.mean(tf.relu(tf.sub(1, realLogits))),
-        tf.mean(tf.relu(tf.add(1, fakeLogits))),
-      ),
+      tf.add(tf.mean(tf.relu(tf.sub(1, realLogits))), tf.mean(tf.relu(tf.add(1, fakeLogits)))),
     ),
   generator: (fakeLogits) => tf.tidy(() => tf.neg(tf.mean(fakeLogits))),
 };

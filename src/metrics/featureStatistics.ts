@@ -32,7 +32,8 @@ export function featureStatistics(features: FeatureMatrix, linalg?: Linalg): Fea
     for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (data[row + j] as number);
   }
   for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / n;
-  if (linalg?.covariance) return { mean, covariance: linalg.covariance(data, n, d), samples: n, dims: d };
+  if (linalg?.covariance)
+    return { mean, covariance: linalg.covariance(data, n, d), samples: n, dims: d };
 
   // X^T X accumulated chunk by chunk: each chunk is centred and transposed to [dims, chunk] so
   // the product reads contiguous rows; only the lower triangle is computed.
@@ -42,7 +43,8 @@ export function featureStatistics(features: FeatureMatrix, linalg?: Linalg): Fea
     const m = Math.min(CHUNK, n - s0);
     for (let s = 0; s < m; s++) {
       const row = (s0 + s) * d;
-      for (let j = 0; j < d; j++) chunk[j * m + s] = (data[row + j] as number) - (mean[j] as number);
+      for (let j = 0; j < d; j++)
+        chunk[j * m + s] = (data[row + j] as number) - (mean[j] as number);
     }
     multiplyABt(chunk, d, chunk, d, m, covariance, { lower: true, accumulate: true });
   }

@@ -82,7 +82,12 @@ export async function frechetFromStatistics(
         `${mu1.length} and ${mu2.length}, covariances of ${sigma1.length} and ${sigma2.length} values`,
     );
   }
-  for (const [name, v] of [['mu1', mu1], ['sigma1', sigma1], ['mu2', mu2], ['sigma2', sigma2]] as const) {
+  for (const [name, v] of [
+    ['mu1', mu1],
+    ['sigma1', sigma1],
+    ['mu2', mu2],
+    ['sigma2', sigma2],
+  ] as const) {
     checkFinite(v, name, 'frechetFromStatistics');
   }
   const linalg = options.linalg ?? (await loadLinalg());
@@ -103,7 +108,12 @@ export async function frechetFromStatistics(
  * symmetric B^T S2 B, whose eigenvalues are real and non-negative up to rounding. Directions
  * where S1 is zero (fewer samples than dims) simply drop out of B.
  */
-export function traceSqrtProduct(s1: Float64Array, s2: Float64Array, d: number, linalg: Linalg): number {
+export function traceSqrtProduct(
+  s1: Float64Array,
+  s2: Float64Array,
+  d: number,
+  linalg: Linalg,
+): number {
   const { eigenvalues, eigenvectors } = linalg.symmetricEigen(s1, d, { vectors: true });
   if (!eigenvectors) throw new Error('traceSqrtProduct: the eigensolver returned no eigenvectors');
   const kept: number[] = [];

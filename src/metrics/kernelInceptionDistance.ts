@@ -111,7 +111,7 @@ function kernelSum(
   let sum = 0;
   for (let i = 0; i < m; i++) {
     const end = offDiagonal ? i : m;
-    for (let j = 0; j < end; j++) sum += (gram[i * m + j] as number / d + 1) ** 3;
+    for (let j = 0; j < end; j++) sum += ((gram[i * m + j] as number) / d + 1) ** 3;
   }
   // Strictly lower pairs stand for both (i, j) and (j, i).
   return offDiagonal ? 2 * sum : sum;

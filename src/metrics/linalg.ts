@@ -13,11 +13,21 @@ export interface Linalg {
    * Eigenvalues (ascending) and, unless `vectors` is false, eigenvectors (row-major [n, n],
    * column j for eigenvalue j) of a symmetric [n, n] row-major matrix.
    */
-  symmetricEigen(values: Float64Array, n: number, options?: { vectors?: boolean }): SymmetricEigenResult;
+  symmetricEigen(
+    values: Float64Array,
+    n: number,
+    options?: { vectors?: boolean },
+  ): SymmetricEigenResult;
   /** The unbiased covariance `[dims, dims]` of row-major `[samples, dims]` values, if offered. */
   covariance?(values: Float64Array, samples: number, dims: number): Float64Array;
   /** A B^T of row-major a `[aRows, depth]`, b `[bRows, depth]`, if offered. */
-  multiplyABt?(a: Float64Array, aRows: number, b: Float64Array, bRows: number, depth: number): Float64Array;
+  multiplyABt?(
+    a: Float64Array,
+    aRows: number,
+    b: Float64Array,
+    bRows: number,
+    depth: number,
+  ): Float64Array;
 }
 
 /** The pure TypeScript implementation; always available. */
@@ -130,11 +140,17 @@ function orientColumns(a: Float64Array, n: number, w: Float64Array, v: Float64Ar
   return t;
 }
 
-function sortAscending(w: Float64Array, v: Float64Array | undefined, n: number): SymmetricEigenResult {
+function sortAscending(
+  w: Float64Array,
+  v: Float64Array | undefined,
+  n: number,
+): SymmetricEigenResult {
   let sorted = true;
   for (let j = 1; j < n; j++) if ((w[j] as number) < (w[j - 1] as number)) sorted = false;
   if (sorted) return v ? { eigenvalues: w, eigenvectors: v } : { eigenvalues: w };
-  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => (w[p] as number) - (w[q] as number));
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (p, q) => (w[p] as number) - (w[q] as number),
+  );
   const eigenvalues = Float64Array.from(order, (i) => w[i] as number);
   if (!v) return { eigenvalues };
   const eigenvectors = new Float64Array(n * n);

@@ -84,10 +84,22 @@ function block(
       const b1 = b0 + depth;
       const b2 = b1 + depth;
       const b3 = b2 + depth;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
-      let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0;
+      let s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0;
+      let s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let k = k0; k < k1; k++) {
         const x0 = a[a0 + k] as number;
         const x1 = a[a1 + k] as number;
@@ -97,10 +109,22 @@ function block(
         const y1 = b[b1 + k] as number;
         const y2 = b[b2 + k] as number;
         const y3 = b[b3 + k] as number;
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s22 += x2 * y2;
+        s23 += x2 * y3;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
+        s32 += x3 * y2;
+        s33 += x3 * y3;
       }
       const o0 = i * ldo + j;
       const o1 = o0 + ldo;
@@ -149,7 +173,14 @@ function block(
   }
 }
 
-function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, k0: number, k1: number): number {
+function dot(
+  a: Float64Array,
+  ao: number,
+  b: Float64Array,
+  bo: number,
+  k0: number,
+  k1: number,
+): number {
   let s = 0;
   for (let k = k0; k < k1; k++) s += (a[ao + k] as number) * (b[bo + k] as number);
   return s;

@@ -91,7 +91,14 @@ function forEachDistanceBlock(
     for (let j0 = 0; j0 < b.samples; j0 += BLOCK) {
       const j1 = Math.min(b.samples, j0 + BLOCK);
       const w = j1 - j0;
-      multiplyABt(a.data.subarray(i0 * d, i1 * d), i1 - i0, b.data.subarray(j0 * d, j1 * d), w, d, tile);
+      multiplyABt(
+        a.data.subarray(i0 * d, i1 * d),
+        i1 - i0,
+        b.data.subarray(j0 * d, j1 * d),
+        w,
+        d,
+        tile,
+      );
       for (let i = i0; i < i1; i++) {
         const row = (i - i0) * w;
         for (let j = j0; j < j1; j++) {

@@ -27,7 +27,9 @@ export function symmetricEigen(
   { vectors = true }: { vectors?: boolean } = {},
 ): SymmetricEigenResult {
   if (!Number.isInteger(n) || n < 0 || values.length !== n * n) {
-    throw new Error(`symmetricEigen: expected an [n, n] matrix with n = ${n}, got ${values.length} values`);
+    throw new Error(
+      `symmetricEigen: expected an [n, n] matrix with n = ${n}, got ${values.length} values`,
+    );
   }
   const a = Float64Array.from(values);
   const diagonal = new Float64Array(n);
@@ -71,7 +73,7 @@ function tridiagonalize(
     let norm2 = 0;
     for (let k = 0; k <= l; k++) norm2 += (a[row + k] as number) ** 2;
     const x = a[row + l] as number;
-    if (l === 0 || norm2 === (x * x) || norm2 === 0) {
+    if (l === 0 || norm2 === x * x || norm2 === 0) {
       // Already tridiagonal in this row: no reflection needed.
       e[i] = x;
       betas[i] = 0;
@@ -158,7 +160,9 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, basis?: Floa
       }
       if (m === l) break;
       if (++sweeps > MAX_SWEEPS_PER_EIGENVALUE) {
-        throw new Error(`symmetricEigen: QL iteration did not converge for eigenvalue ${l} of ${n}`);
+        throw new Error(
+          `symmetricEigen: QL iteration did not converge for eigenvalue ${l} of ${n}`,
+        );
       }
       // Wilkinson shift from the leading 2x2 of the unreduced block.
       let g = ((d[l + 1] as number) - (d[l] as number)) / (2 * (e[l] as number));

@@ -66,7 +66,8 @@ export class Random {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`Random.int: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`Random.int: n must be a positive integer, got ${n}`);
     return Math.floor(this.uniform() * n);
   }
 

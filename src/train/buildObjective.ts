@@ -7,13 +7,18 @@ import type { TrainConfig } from './trainConfig.js';
  * The DAG objective and D's head count for a run. Only `dag` mode adds heads; the baselines
  * train a plain single-head D (their policies drive the random augmentation instead).
  */
-export function buildObjective(config: TrainConfig): { config: DagObjectiveConfig; headCount: number } {
+export function buildObjective(config: TrainConfig): {
+  config: DagObjectiveConfig;
+  headCount: number;
+} {
   const specs = parsePolicies(config.policy);
   if (config.mode !== 'none' && specs.length === 0) {
     throw new UserError(`--mode ${config.mode} needs a --policy (or use --mode none)`);
   }
   if (config.mode === 'none' && specs.length > 0) {
-    throw new UserError(`--mode none uses no augmentation; drop --policy ${config.policy} or use --policy none`);
+    throw new UserError(
+      `--mode none uses no augmentation; drop --policy ${config.policy} or use --policy none`,
+    );
   }
   const convention = { identityHasOwnHead: config.identityHead === 'own' };
   const policies = buildPolicies(specs, convention, { cropResize: config.cropResize });

@@ -74,7 +74,8 @@ function checkpointContent(state: TrainingState) {
 export function saveCheckpoint(state: TrainingState, dir: string, keep: number): string {
   const path = checkpointPath(dir, state.step);
   writeCheckpointFile(path, checkpointContent(state));
-  for (const old of listCheckpoints(dir).slice(Math.max(keep, 1))) rmSync(old.path, { force: true });
+  for (const old of listCheckpoints(dir).slice(Math.max(keep, 1)))
+    rmSync(old.path, { force: true });
   return path;
 }
 
@@ -126,7 +127,14 @@ export function restoreCheckpoint(state: TrainingState, file: string): void {
   restoreStore('G', state.generator.params, arrays, file);
   restoreStore('D', state.discriminator.backbone.params, arrays, file);
   restoreStore('D', state.discriminator.heads, arrays, file);
-  restoreAdam('adamG', state.optimizerG, state.generator.params.weights.keys(), meta.optimizerSteps.G, arrays, file);
+  restoreAdam(
+    'adamG',
+    state.optimizerG,
+    state.generator.params.weights.keys(),
+    meta.optimizerSteps.G,
+    arrays,
+    file,
+  );
   const dNames = [
     ...state.discriminator.backbone.params.weights.keys(),
     ...state.discriminator.heads.weights.keys(),

@@ -13,9 +13,7 @@ export function loadGenerator(
 ): { generator: Generator; config: TrainConfig; step: number; file: string } {
   const config = readRunConfig(run);
   const file =
-    checkpoint ??
-    latestUsableCheckpoint(join(run, 'checkpoints'), () => undefined)?.path ??
-    null;
+    checkpoint ?? latestUsableCheckpoint(join(run, 'checkpoints'), () => undefined)?.path ?? null;
   if (file === null) {
     throw new UserError(`--run ${run}: no usable checkpoint in ${join(run, 'checkpoints')}`);
   }

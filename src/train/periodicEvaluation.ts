@@ -30,7 +30,10 @@ export class PeriodicEvaluation {
     this.best = existsSync(bestFile) ? (JSON.parse(readFileSync(bestFile, 'utf8')) as Best) : null;
   }
 
-  static async create(config: TrainConfig, checkpointDir: string): Promise<PeriodicEvaluation | null> {
+  static async create(
+    config: TrainConfig,
+    checkpointDir: string,
+  ): Promise<PeriodicEvaluation | null> {
     if (config.evalEvery <= 0) return null;
     const image = { height: config.imageSize, width: config.imageSize, channels: config.channels };
     const extractor = await loadExtractor(config.extractor, { image });

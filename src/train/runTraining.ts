@@ -60,7 +60,11 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     );
   }
   const dataset = loadTrainingData(config);
-  const resolved: TrainConfig = { ...config, imageSize: dataset.height, channels: dataset.channels };
+  const resolved: TrainConfig = {
+    ...config,
+    imageSize: dataset.height,
+    channels: dataset.channels,
+  };
   writeFileAtomic(configPath, `${JSON.stringify(resolved, null, 2)}\n`);
 
   const state = createTrainingState(resolved, dataset);
@@ -68,7 +72,9 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   const log = new MetricsLog(join(out, 'metrics.jsonl'));
   let lastCheckpoint: string | null = null;
   if (options.resume) {
-    const latest = latestUsableCheckpoint(checkpointDir, (why) => reporter.message(`skipped: ${why}`));
+    const latest = latestUsableCheckpoint(checkpointDir, (why) =>
+      reporter.message(`skipped: ${why}`),
+    );
     if (latest) {
       restoreCheckpoint(state, latest.path);
       lastCheckpoint = latest.path;
@@ -91,14 +97,17 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   try {
     if (state.step === 0) writeSamples(state, out, noise);
     while (state.step < resolved.steps) {
-      const logging = (state.step + 1) % resolved.logEvery === 0 || state.step + 1 === resolved.steps;
+      const logging =
+        (state.step + 1) % resolved.logEvery === 0 || state.step + 1 === resolved.steps;
       const evaluating = evaluation?.due(state.step + 1) ?? false;
       const metrics = trainStep(state, logging || evaluating);
       const stepEnded = performance.now();
       if (metrics && evaluation && evaluating) {
         Object.assign(metrics, await evaluation.evaluate(state));
         const fid = metrics['metrics/fid'] ?? NaN;
-        reporter.message(`step ${state.step}: FID ${fid.toFixed(2)} (best ${evaluation.bestFid?.fid.toFixed(2)} at step ${evaluation.bestFid?.step})`);
+        reporter.message(
+          `step ${state.step}: FID ${fid.toFixed(2)} (best ${evaluation.bestFid?.fid.toFixed(2)} at step ${evaluation.bestFid?.step})`,
+        );
       }
       if (metrics) {
         const now = performance.now();
@@ -131,7 +140,11 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       // Let signal handlers run: the step itself is synchronous on every backend.
       await new Promise((resolve) => setImmediate(resolve));
       const stopping = options.stopRequested?.() ?? false;
-      if (state.step % resolved.checkpointEvery === 0 || stopping || state.step === resolved.steps) {
+      if (
+        state.step % resolved.checkpointEvery === 0 ||
+        stopping ||
+        state.step === resolved.steps
+      ) {
         lastCheckpoint = saveCheckpoint(state, checkpointDir, resolved.keepCheckpoints);
       }
       if (stopping && state.step < resolved.steps) {

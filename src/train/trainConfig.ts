@@ -47,10 +47,9 @@ export interface TrainConfig {
 }
 
 /** Defaults that depend on the loss follow the reference that used that loss. */
-export function lossDefaults(loss: GanLossName): Pick<
-  TrainConfig,
-  'nCritic' | 'lr' | 'beta1' | 'beta2' | 'dagWeight'
-> {
+export function lossDefaults(
+  loss: GanLossName,
+): Pick<TrainConfig, 'nCritic' | 'lr' | 'beta1' | 'beta2' | 'dagWeight'> {
   if (loss === 'wgan-gp') {
     // The DAG WGAN-GP example: Adam(1e-4, 0.5, 0.9), 5 critic steps, lambda 0.2.
     return { nCritic: 5, lr: 1e-4, beta1: 0.5, beta2: 0.9, dagWeight: 0.2 };
@@ -63,30 +62,31 @@ export function lossDefaults(loss: GanLossName): Pick<
   return { nCritic: 1, lr: 2e-4, beta1: 0.5, beta2: 0.999, dagWeight: 1 };
 }
 
-export const DEFAULT_CONFIG: Omit<TrainConfig, 'nCritic' | 'lr' | 'beta1' | 'beta2' | 'dagWeight'> = {
-  data: null,
-  dataFraction: 1,
-  policy: 'rotation',
-  mode: 'dag',
-  loss: 'ns',
-  identityHead: 'own',
-  cropResize: 'nearest',
-  steps: 3000,
-  batch: 64,
-  gpWeight: 10,
-  seed: 0,
-  dim: 64,
-  generatorKernel: 4,
-  latentDim: 128,
-  leakySlope: 0.2,
-  backend: 'auto',
-  logEvery: 10,
-  sampleEvery: 250,
-  checkpointEvery: 500,
-  keepCheckpoints: 3,
-  evalEvery: 0,
-  evalSamples: 2000,
-  extractor: 'default',
-  imageSize: 0,
-  channels: 0,
-};
+export const DEFAULT_CONFIG: Omit<TrainConfig, 'nCritic' | 'lr' | 'beta1' | 'beta2' | 'dagWeight'> =
+  {
+    data: null,
+    dataFraction: 1,
+    policy: 'rotation',
+    mode: 'dag',
+    loss: 'ns',
+    identityHead: 'own',
+    cropResize: 'nearest',
+    steps: 3000,
+    batch: 64,
+    gpWeight: 10,
+    seed: 0,
+    dim: 64,
+    generatorKernel: 4,
+    latentDim: 128,
+    leakySlope: 0.2,
+    backend: 'auto',
+    logEvery: 10,
+    sampleEvery: 250,
+    checkpointEvery: 500,
+    keepCheckpoints: 3,
+    evalEvery: 0,
+    evalSamples: 2000,
+    extractor: 'default',
+    imageSize: 0,
+    channels: 0,
+  };

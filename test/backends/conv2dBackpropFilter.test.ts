@@ -28,7 +28,12 @@ function size(shape: number[]): number {
 
 function outShape(c: Case): Shape4 {
   const info = tf.backend_util.computeConv2DInfo(
-    c.x, c.filter, c.strides, c.dilations ?? 1, c.pad, c.dimRoundingMode,
+    c.x,
+    c.filter,
+    c.strides,
+    c.dilations ?? 1,
+    c.pad,
+    c.dimRoundingMode,
   );
   return [info.batchSize, info.outHeight, info.outWidth, c.filter[3]];
 }
@@ -59,7 +64,12 @@ async function filterGrad(backend: string, c: Case, x: Float32Array, dy: Float32
  */
 function directFilterGrad(c: Case, x: Float32Array, dy: Float32Array): Float64Array {
   const info = tf.backend_util.computeConv2DInfo(
-    c.x, c.filter, c.strides, c.dilations ?? 1, c.pad, c.dimRoundingMode,
+    c.x,
+    c.filter,
+    c.strides,
+    c.dilations ?? 1,
+    c.pad,
+    c.dimRoundingMode,
   );
   const [batch, inH, inW, inC] = c.x;
   const [fH, fW, , outC] = c.filter;
@@ -118,8 +128,28 @@ const cpuCases: Case[] = [
   { x: [3, 5, 7, 3], filter: [1, 1, 3, 2], strides: 2, pad: 'same' },
   { x: [1, 5, 7, 3], filter: [3, 3, 3, 2], strides: [1, 2], pad: 'same' },
   { x: [3, 5, 7, 3], filter: [3, 3, 3, 2], strides: 2, pad: 1 },
-  { x: [3, 5, 7, 3], filter: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
-  { x: [1, 5, 7, 1], filter: [4, 4, 1, 2], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  {
+    x: [3, 5, 7, 3],
+    filter: [3, 3, 3, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  {
+    x: [1, 5, 7, 1],
+    filter: [4, 4, 1, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   // 'ceil' makes the last window overhang the padded input; the overhang reads as zeros.
   { x: [1, 6, 8, 3], filter: [3, 3, 3, 2], strides: 2, pad: 0, dimRoundingMode: 'ceil' },
 ];
@@ -133,7 +163,12 @@ const dilatedCases: Case[] = [
     x: [3, 5, 7, 3],
     filter: [3, 3, 3, 2],
     strides: 1,
-    pad: [[0, 0], [1, 1], [2, 0], [0, 0]],
+    pad: [
+      [0, 0],
+      [1, 1],
+      [2, 0],
+      [0, 0],
+    ],
     dilations: 2,
   },
   { x: [1, 5, 7, 3], filter: [3, 2, 3, 2], strides: 1, pad: 'same', dilations: [1, 2] },
@@ -211,7 +246,9 @@ describe('Conv2DBackpropFilter on wasm', () => {
           const h = tf.leakyRelu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), 0.2);
           return tf.sum(tf.conv2d(h, c as tf.Tensor4D, 2, 'same'));
         };
-        return tf.grads(f)([x, w1, w2]).map((g) => g.dataSync() as Float32Array);
+        return tf
+          .grads(f)([x, w1, w2])
+          .map((g) => g.dataSync() as Float32Array);
       });
     };
     await expectNoLeaks(async () => {

@@ -122,10 +122,40 @@ const cases: Case[] = [
   { x: [3, 5, 7, 3], filter: [3, 3, 3, 2], strides: [2, 1], pad: 'valid' },
   { x: [3, 5, 7, 3], filter: [3, 3, 3, 2], strides: 2, pad: 1 },
   { x: [3, 6, 8, 3], filter: [3, 3, 3, 2], strides: 2, pad: 1 },
-  { x: [3, 5, 7, 3], filter: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
-  { x: [1, 5, 7, 1], filter: [4, 4, 1, 2], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  {
+    x: [3, 5, 7, 3],
+    filter: [3, 3, 3, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  {
+    x: [1, 5, 7, 1],
+    filter: [4, 4, 1, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   // Padding wider than the filter: the outermost dy rows see only padding.
-  { x: [1, 5, 7, 3], filter: [2, 2, 3, 2], strides: 1, pad: [[0, 0], [3, 0], [0, 2], [0, 0]] },
+  {
+    x: [1, 5, 7, 3],
+    filter: [2, 2, 3, 2],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [3, 0],
+      [0, 2],
+      [0, 0],
+    ],
+  },
   // Kernel size equal to the stride, no padding: one matrix product.
   { x: [3, 6, 8, 3], filter: [2, 2, 3, 4], strides: 2, pad: 'valid' },
   { x: [1, 6, 8, 1], filter: [2, 2, 1, 3], strides: 2, pad: 'same' },
@@ -144,7 +174,17 @@ const cases: Case[] = [
   { x: [2, 7, 5, 16], filter: [3, 3, 16, 3], strides: 2, pad: 1 },
   { x: [1, 7, 8, 16], filter: [2, 2, 16, 2], strides: 3, pad: 'valid' },
   { x: [1, 5, 7, 17], filter: [3, 3, 17, 2], strides: [1, 2], pad: 'same' },
-  { x: [2, 6, 8, 16], filter: [3, 3, 16, 2], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [2, 6, 8, 16],
+    filter: [3, 3, 16, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 describe('Conv2DBackpropInput on wasm', () => {
@@ -188,13 +228,12 @@ describe('Conv2DBackpropInput on wasm', () => {
     });
   }
 
-  const transposeCases: Array<{ x: Shape4; filter: Shape4; out: Shape4; s: number; pad: Pad }> =
-    [
-      { x: [3, 4, 4, 3], filter: [2, 2, 2, 3], out: [3, 8, 8, 2], s: 2, pad: 'valid' },
-      { x: [1, 3, 4, 3], filter: [2, 2, 1, 3], out: [1, 6, 8, 1], s: 2, pad: 'same' },
-      { x: [3, 3, 4, 1], filter: [3, 3, 3, 1], out: [3, 5, 7, 3], s: 2, pad: 'same' },
-      { x: [1, 3, 3, 3], filter: [4, 4, 2, 3], out: [1, 6, 6, 2], s: 2, pad: 'same' },
-    ];
+  const transposeCases: Array<{ x: Shape4; filter: Shape4; out: Shape4; s: number; pad: Pad }> = [
+    { x: [3, 4, 4, 3], filter: [2, 2, 2, 3], out: [3, 8, 8, 2], s: 2, pad: 'valid' },
+    { x: [1, 3, 4, 3], filter: [2, 2, 1, 3], out: [1, 6, 8, 1], s: 2, pad: 'same' },
+    { x: [3, 3, 4, 1], filter: [3, 3, 3, 1], out: [3, 5, 7, 3], s: 2, pad: 'same' },
+    { x: [1, 3, 3, 3], filter: [4, 4, 2, 3], out: [1, 6, 6, 2], s: 2, pad: 'same' },
+  ];
   for (const [i, t] of transposeCases.entries()) {
     const name = `x=[${t.x}] filter=[${t.filter}] out=[${t.out}] s=${t.s} pad=${t.pad}`;
     it(`tf.conv2dTranspose matches cpu ${name}`, async () => {
@@ -245,7 +284,9 @@ describe('Conv2DBackpropInput on wasm', () => {
           const y = tf.conv2dTranspose(g, c as tf.Tensor4D, [2, 8, 6, 2], 2, 'valid');
           return tf.sum(tf.mul(tf.square(y), weights));
         };
-        return tf.grads(f)([x, w1, w2]).map((g) => g.dataSync() as Float32Array);
+        return tf
+          .grads(f)([x, w1, w2])
+          .map((g) => g.dataSync() as Float32Array);
       });
     };
     await expectNoLeaks(async () => {

@@ -57,9 +57,12 @@ function config(loss: TrainConfig['loss'], policy: string): TrainConfig {
 
 function weights(state: TrainingState): Map<string, Float32Array> {
   const all = new Map<string, Float32Array>();
-  for (const [name, v] of state.generator.params.weights) all.set(`G/${name}`, v.dataSync() as Float32Array);
-  for (const [name, v] of state.discriminator.backbone.params.weights) all.set(`D/${name}`, v.dataSync() as Float32Array);
-  for (const [name, v] of state.discriminator.heads.weights) all.set(`D/${name}`, v.dataSync() as Float32Array);
+  for (const [name, v] of state.generator.params.weights)
+    all.set(`G/${name}`, v.dataSync() as Float32Array);
+  for (const [name, v] of state.discriminator.backbone.params.weights)
+    all.set(`D/${name}`, v.dataSync() as Float32Array);
+  for (const [name, v] of state.discriminator.heads.weights)
+    all.set(`D/${name}`, v.dataSync() as Float32Array);
   return all;
 }
 
@@ -85,7 +88,12 @@ async function gradientsOn(backend: string, c: TrainConfig) {
   const common = { D: state.discriminator, loss: state.loss, config: state.objective };
   const values = new Map<string, Float32Array>();
   const d = tf.variableGrads(() => {
-    const { loss, terms } = discriminatorLoss({ ...common, real: batch.images, fake, random: state.augmentRandom });
+    const { loss, terms } = discriminatorLoss({
+      ...common,
+      real: batch.images,
+      fake,
+      random: state.augmentRandom,
+    });
     tf.dispose([...terms.values()]);
     return loss;
   }, state.discriminator.trainable());
@@ -101,7 +109,9 @@ async function gradientsOn(backend: string, c: TrainConfig) {
     values.set(`grad/${name.replace(/_\d+$/, '')}`, grad.dataSync() as Float32Array);
   }
   const order = [...state.discriminator.trainable(), ...state.generator.params.trainable()];
-  const ordered = order.map((v) => (d.grads[v.name] ?? g.grads[v.name])?.dataSync() as Float32Array);
+  const ordered = order.map(
+    (v) => (d.grads[v.name] ?? g.grads[v.name])?.dataSync() as Float32Array,
+  );
   tf.dispose([d.value, g.value, d.grads, g.grads, z, fake, batch.images]);
   disposeTrainingState(state);
   return { losses: [values.get('loss/D'), values.get('loss/G')], grads: ordered };
@@ -113,55 +123,60 @@ const CASES = [
   ['hinge', 'translation,cutout'],
 ] as const;
 
-describe.runIf(torch?.isTorchAvailable() ?? false)('a DAG training step on torch equals cpu', () => {
-  for (const [loss, policy] of CASES) {
-    it(`losses and every gradient, loss ${loss} policy ${policy} dim 2 batch 4`, async () => {
-      const c = config(loss, policy);
-      const reference = await gradientsOn('cpu', c);
-      const native = await gradientsOn('torch', c);
-      expectClose(
-        native.losses.map((l) => l?.[0] as number),
-        reference.losses.map((l) => l?.[0] as number),
-        { rtol: 1e-5, atol: 1e-6 },
-      );
-      // Summation order differs between ATen and the cpu backend: allow 1e-5 of the largest
-      // gradient. Biases ahead of a batch norm have a zero gradient in exact arithmetic, so
-      // their own scale is rounding noise and cannot serve.
-      const scale = reference.grads.reduce(
-        (m, grad) => grad.reduce((n, v) => Math.max(n, Math.abs(v)), m),
-        0,
-      );
-      reference.grads.forEach((grad, i) => {
-        expectClose(native.grads[i] ?? [], grad, { rtol: 1e-4, atol: 1e-5 * scale });
+describe.runIf(torch?.isTorchAvailable() ?? false)(
+  'a DAG training step on torch equals cpu',
+  () => {
+    for (const [loss, policy] of CASES) {
+      it(`losses and every gradient, loss ${loss} policy ${policy} dim 2 batch 4`, async () => {
+        const c = config(loss, policy);
+        const reference = await gradientsOn('cpu', c);
+        const native = await gradientsOn('torch', c);
+        expectClose(
+          native.losses.map((l) => l?.[0] as number),
+          reference.losses.map((l) => l?.[0] as number),
+          { rtol: 1e-5, atol: 1e-6 },
+        );
+        // Summation order differs between ATen and the cpu backend: allow 1e-5 of the largest
+        // gradient. Biases ahead of a batch norm have a zero gradient in exact arithmetic, so
+        // their own scale is rounding noise and cannot serve.
+        const scale = reference.grads.reduce(
+          (m, grad) => grad.reduce((n, v) => Math.max(n, Math.abs(v)), m),
+          0,
+        );
+        reference.grads.forEach((grad, i) => {
+          expectClose(native.grads[i] ?? [], grad, { rtol: 1e-4, atol: 1e-5 * scale });
+        });
       });
-    });
 
-    it(`one training step: losses and updated weights, loss ${loss} policy ${policy}`, async () => {
-      const c = config(loss, policy);
-      const reference = await runOn('cpu', c, 1);
-      const native = await runOn('torch', c, 1);
-      for (const [name, value] of Object.entries(reference.metrics)) {
-        // G's terms come after D's Adam update, whose first step lr * g / (|g| + eps) blows
-        // rounding noise up to +-lr where a gradient is zero in exact arithmetic (WGAN's head
-        // biases: d(mean f - mean r)/db = 0). D's terms come before any update: strict.
-        const tolerance = name.startsWith('loss/G') ? { rtol: 1e-3, atol: 1e-4 } : { rtol: 1e-5, atol: 1e-6 };
-        expectClose([native.metrics[name] as number], [value], tolerance);
-      }
-      for (const [name, value] of reference.weights) {
-        // One Adam step moves a weight by at most lr; a sign error would move it by 2 lr.
-        expectClose(native.weights.get(name) ?? [], value, { rtol: 0, atol: c.lr });
-      }
+      it(`one training step: losses and updated weights, loss ${loss} policy ${policy}`, async () => {
+        const c = config(loss, policy);
+        const reference = await runOn('cpu', c, 1);
+        const native = await runOn('torch', c, 1);
+        for (const [name, value] of Object.entries(reference.metrics)) {
+          // G's terms come after D's Adam update, whose first step lr * g / (|g| + eps) blows
+          // rounding noise up to +-lr where a gradient is zero in exact arithmetic (WGAN's head
+          // biases: d(mean f - mean r)/db = 0). D's terms come before any update: strict.
+          const tolerance = name.startsWith('loss/G')
+            ? { rtol: 1e-3, atol: 1e-4 }
+            : { rtol: 1e-5, atol: 1e-6 };
+          expectClose([native.metrics[name] as number], [value], tolerance);
+        }
+        for (const [name, value] of reference.weights) {
+          // One Adam step moves a weight by at most lr; a sign error would move it by 2 lr.
+          expectClose(native.weights.get(name) ?? [], value, { rtol: 0, atol: c.lr });
+        }
+      });
+    }
+    it('tensor count and native tensors stay flat over 20 steps', async () => {
+      await selectBackend('torch');
+      const state = createTrainingState(config('wgan-gp', 'rotation,cropping'), dataset);
+      trainStep(state, true);
+      const tensors = tf.memory().numTensors;
+      const native = torch?.numNativeTensors() ?? 0;
+      for (let i = 0; i < 20; i++) trainStep(state, i % 5 === 0);
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(torch?.numNativeTensors()).toBe(native);
+      disposeTrainingState(state);
     });
-  }
-  it('tensor count and native tensors stay flat over 20 steps', async () => {
-    await selectBackend('torch');
-    const state = createTrainingState(config('wgan-gp', 'rotation,cropping'), dataset);
-    trainStep(state, true);
-    const tensors = tf.memory().numTensors;
-    const native = torch?.numNativeTensors() ?? 0;
-    for (let i = 0; i < 20; i++) trainStep(state, i % 5 === 0);
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(torch?.numNativeTensors()).toBe(native);
-    disposeTrainingState(state);
-  });
-});
+  },
+);

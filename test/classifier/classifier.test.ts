@@ -6,7 +6,10 @@ import { tf } from '../../src/tf.js';
 import { classifierAccuracy } from '../../src/classifier/classifierAccuracy.js';
 import { ClassifierNetwork } from '../../src/classifier/classifierNetwork.js';
 import { loadClassifier, saveClassifier } from '../../src/classifier/classifierWeights.js';
-import { shippedClassifierDir, type AccuracyRecord } from '../../src/classifier/shippedClassifier.js';
+import {
+  shippedClassifierDir,
+  type AccuracyRecord,
+} from '../../src/classifier/shippedClassifier.js';
 import { trainClassifier } from '../../src/classifier/trainClassifier.js';
 import { checkDataset, type ImageDataset } from '../../src/data/imageDataset.js';
 import { loadDataset } from '../../src/data/loadDataset.js';
@@ -16,7 +19,13 @@ import { expectClose, expectNoLeaks, useBackend } from '../helpers.js';
 
 beforeAll(async () => useBackend('cpu'));
 
-const TINY = { imageSize: 8, channels: 1, classes: 2, widths: [4, 4, 8] as [number, number, number], featureSize: 8 };
+const TINY = {
+  imageSize: 8,
+  channels: 1,
+  classes: 2,
+  widths: [4, 4, 8] as [number, number, number],
+  featureSize: 8,
+};
 
 /** 8x8 images: class 0 lights the left half, class 1 the right half, plus seeded noise. */
 function halvesDataset(count: number, seed: number): ImageDataset {
@@ -28,12 +37,21 @@ function halvesDataset(count: number, seed: number): ImageDataset {
     labels[i] = label;
     for (let y = 0; y < 8; y++) {
       for (let x = 0; x < 8; x++) {
-        const lit = (x < 4) === (label === 0);
+        const lit = x < 4 === (label === 0);
         images[i * 64 + y * 8 + x] = Math.round((lit ? 180 : 40) + 60 * random.uniform());
       }
     }
   }
-  return checkDataset({ images, labels, count, height: 8, width: 8, channels: 1, classCount: 2, source: 'halves' });
+  return checkDataset({
+    images,
+    labels,
+    count,
+    height: 8,
+    width: 8,
+    channels: 1,
+    classCount: 2,
+    source: 'halves',
+  });
 }
 
 describe('classifier', () => {
@@ -112,7 +130,8 @@ describe('classifier', () => {
 function imagesOf(dataset: ImageDataset, indices: number[]): tf.Tensor4D {
   const values = new Float32Array(indices.length * 784);
   indices.forEach((index, i) => {
-    for (let j = 0; j < 784; j++) values[i * 784 + j] = (dataset.images[index * 784 + j] as number) / 127.5 - 1;
+    for (let j = 0; j < 784; j++)
+      values[i * 784 + j] = (dataset.images[index * 784 + j] as number) / 127.5 - 1;
   });
   return tf.tensor4d(values, [indices.length, 28, 28, 1]);
 }

@@ -32,26 +32,71 @@ describe('dag-gan CLI errors: one line, exit code 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown command', ['trian'], /unknown command 'trian'; commands: train/],
     ['unknown flag', ['train', '--stpes', '3'], /dag-gan train: Unknown option '--stpes'/],
-    ['non-numeric steps', ['train', '--steps', 'many'], /--steps: expected a whole number, got 'many'/],
+    [
+      'non-numeric steps',
+      ['train', '--steps', 'many'],
+      /--steps: expected a whole number, got 'many'/,
+    ],
     ['zero batch', ['train', '--batch', '0'], /--batch: expected a whole number >= 1, got 0/],
-    ['bad fraction', ['train', '--data-fraction', '1.5'], /--data-fraction: expected a number > 0 and <= 1/],
-    ['unknown policy', ['train', '--policy', 'rotation,zoom'], /--policy: unknown policy 'zoom'; known policies/],
+    [
+      'bad fraction',
+      ['train', '--data-fraction', '1.5'],
+      /--data-fraction: expected a number > 0 and <= 1/,
+    ],
+    [
+      'unknown policy',
+      ['train', '--policy', 'rotation,zoom'],
+      /--policy: unknown policy 'zoom'; known policies/,
+    ],
     ['bad policy weight', ['train', '--policy', 'rotation:-1'], /weight '-1' of policy 'rotation'/],
-    ['unknown loss', ['train', '--loss', 'wgan'], /--loss: expected one of ns, hinge, lsgan, wgan-gp/],
+    [
+      'unknown loss',
+      ['train', '--loss', 'wgan'],
+      /--loss: expected one of ns, hinge, lsgan, wgan-gp/,
+    ],
     ['mode none with a policy', ['train', '--mode', 'none'], /--mode none uses no augmentation/],
-    ['missing data folder', ['train', '--data', '/nonexistent/fmnist', '--backend', 'cpu', '--out', join(tmpdir(), 'never')], /nonexistent\/fmnist/],
+    [
+      'missing data folder',
+      [
+        'train',
+        '--data',
+        '/nonexistent/fmnist',
+        '--backend',
+        'cpu',
+        '--out',
+        join(tmpdir(), 'never'),
+      ],
+      /nonexistent\/fmnist/,
+    ],
     ['resume of nothing', ['train', '--resume', '/nonexistent/run'], /no config.json there/],
-    ['resume changing the loss', ['train', '--resume', '/nonexistent/run', '--loss', 'ns'], /--loss cannot change when a run is resumed/],
+    [
+      'resume changing the loss',
+      ['train', '--resume', '/nonexistent/run', '--loss', 'ns'],
+      /--loss cannot change when a run is resumed/,
+    ],
     ['sample without a run', ['sample', '--out', 'x.png'], /--run DIR is required/],
-    ['augment to a non-png', ['augment', '--policy', 'rotation', '--out', 'x.jpg'], /give a .png file name/],
-    ['metrics on a missing file', ['metrics', 'fid', '--real', '/nonexistent/r.npy', '--fake', '/nonexistent/f.npy'], /r\.npy/],
+    [
+      'augment to a non-png',
+      ['augment', '--policy', 'rotation', '--out', 'x.jpg'],
+      /give a .png file name/,
+    ],
+    [
+      'metrics on a missing file',
+      ['metrics', 'fid', '--real', '/nonexistent/r.npy', '--fake', '/nonexistent/f.npy'],
+      /r\.npy/,
+    ],
   ];
   for (const [what, argv, message] of cases) {
     it(`${what}: dag-gan ${argv.join(' ')}`, async () => {
       const { code, err } = await run(...argv);
       expect(code).toBe(2);
       expect(err).toMatch(message);
-      expect(err.trim().split('\n').filter((l) => l.startsWith('error:') || l.startsWith('dag-gan:'))).toHaveLength(1);
+      expect(
+        err
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('error:') || l.startsWith('dag-gan:')),
+      ).toHaveLength(1);
       expect(err).not.toMatch(/\n\s+at /); // no stack trace
     });
   }
@@ -60,7 +105,15 @@ describe('dag-gan CLI errors: one line, exit code 2', () => {
     const dir = temp();
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), Buffer.from([0, 0, 8, 3, 0, 0, 0, 9]));
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), Buffer.from([0, 0, 8, 1, 0, 0, 0, 9]));
-    const { code, err } = await run('train', '--data', dir, '--backend', 'cpu', '--out', join(dir, 'run'));
+    const { code, err } = await run(
+      'train',
+      '--data',
+      dir,
+      '--backend',
+      'cpu',
+      '--out',
+      join(dir, 'run'),
+    );
     expect(code).toBe(2);
     expect(err).toMatch(/train-images-idx3-ubyte/);
     expect(existsSync(join(dir, 'run', 'checkpoints'))).toBe(false);
@@ -71,7 +124,15 @@ describe('dag-gan commands on real data (cpu backend)', () => {
   it('augment --policy rotation,cropping writes a grid of 9 views per image', async () => {
     const out = join(temp(), 'views.png');
     const { code, out: printed } = await run(
-      'augment', '--policy', 'rotation,cropping', '--count', '3', '--out', out, '--backend', 'cpu',
+      'augment',
+      '--policy',
+      'rotation,cropping',
+      '--count',
+      '3',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
     );
     expect(code).toBe(0);
     expect(printed).toMatch(/rotation\/rotate90.*cropping\/crop-bottom-right/);
@@ -84,13 +145,34 @@ describe('dag-gan commands on real data (cpu backend)', () => {
     const dir = temp();
     const runDir = join(dir, 'run');
     const trained = await run(
-      'train', '--backend', 'cpu', '--dim', '2', '--batch', '4', '--steps', '2',
-      '--data-fraction', '0.01', '--out', runDir,
+      'train',
+      '--backend',
+      'cpu',
+      '--dim',
+      '2',
+      '--batch',
+      '4',
+      '--steps',
+      '2',
+      '--data-fraction',
+      '0.01',
+      '--out',
+      runDir,
     );
     expect(trained.code).toBe(0);
     expect(trained.err).toMatch(/done: 2 steps/);
     const grid = join(dir, 'samples.png');
-    const sampled = await run('sample', '--run', runDir, '--out', grid, '--count', '6', '--backend', 'cpu');
+    const sampled = await run(
+      'sample',
+      '--run',
+      runDir,
+      '--out',
+      grid,
+      '--count',
+      '6',
+      '--backend',
+      'cpu',
+    );
     expect(sampled.code).toBe(0);
     expect(sampled.out).toMatch(/wrote 6 samples of step 2/);
     expect(decodePng(readFileSync(grid)).channels).toBe(1);
@@ -103,7 +185,9 @@ describe('the installed command', () => {
 
   it('exits non-zero with one line on a bad flag (needs `npm run build`)', () => {
     expect(existsSync(built), 'dist/ is missing: run npm run build first').toBe(true);
-    const result = spawnSync(process.execPath, [bin, 'train', '--steps', '0'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [bin, 'train', '--steps', '0'], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe('error: --steps: expected a whole number >= 1, got 0');
   });
@@ -111,11 +195,29 @@ describe('the installed command', () => {
   it('Ctrl-C saves a checkpoint, exits 130, and --resume finishes the run', async () => {
     expect(existsSync(built), 'dist/ is missing: run npm run build first').toBe(true);
     const runDir = join(temp(), 'run');
-    const args = [bin, 'train', '--backend', 'cpu', '--dim', '2', '--batch', '4',
-      '--data-fraction', '0.01', '--steps', '100000', '--log-every', '1', '--out', runDir];
+    const args = [
+      bin,
+      'train',
+      '--backend',
+      'cpu',
+      '--dim',
+      '2',
+      '--batch',
+      '4',
+      '--data-fraction',
+      '0.01',
+      '--steps',
+      '100000',
+      '--log-every',
+      '1',
+      '--out',
+      runDir,
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
@@ -124,10 +226,15 @@ describe('the installed command', () => {
     });
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toMatch(/stopped at step \d+; checkpoint .*step-\d+\.ckpt; continue with dag-gan train --resume/);
+    expect(stderr).toMatch(
+      /stopped at step \d+; checkpoint .*step-\d+\.ckpt; continue with dag-gan train --resume/,
+    );
     const stoppedAt = Number(/stopped at step (\d+)/.exec(stderr)?.[1]);
-    const resumed = spawnSync(process.execPath, [bin, 'train', '--resume', runDir, '--steps', String(stoppedAt + 2),
-      '--backend', 'cpu'], { encoding: 'utf8' });
+    const resumed = spawnSync(
+      process.execPath,
+      [bin, 'train', '--resume', runDir, '--steps', String(stoppedAt + 2), '--backend', 'cpu'],
+      { encoding: 'utf8' },
+    );
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resumed from .* at step ${stoppedAt}`));
     expect(resumed.stderr).toMatch(new RegExp(`done: ${stoppedAt + 2} steps`));

@@ -66,40 +66,47 @@ describe('tfjs resizeNearestNeighbor without aligned corners or half-pixel centr
     [5, 7, [0, 0, 1, 2, 2, 3, 4]],
     [2, 5, [0, 0, 0, 1, 1]],
     [7, 3, [0, 2, 4]],
-    [21, 28, [0, 0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 11, 12, 12, 13, 14, 15, 15, 16, 17,
-      18, 18, 19, 20]],
+    [
+      21,
+      28,
+      [
+        0, 0, 1, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 11, 12, 12, 13, 14, 15, 15, 16, 17, 18, 18,
+        19, 20,
+      ],
+    ],
   ];
   for (const [inSize, outSize, rows] of golden) {
-    it(`resizeNearestNeighbor in=${inSize} out=${outSize} picks floor(dst*in/out) (golden)`,
-      async () => {
-        await expectNoLeaks(() => {
-          const x = tf.tensor4d(Array.from({ length: inSize }, (_, i) => i), [1, inSize, 1, 1]);
-          const y = tf.image.resizeNearestNeighbor(x, [outSize, 1], false, false);
-          expect(Array.from(y.dataSync())).toEqual(rows);
-          tf.dispose([x, y]);
-        });
-      });
-  }
-
-  it('resizeNearestNeighbor matches integer floor(dst*in/out) for every 3/4 crop of 2..317',
-    async () => {
+    it(`resizeNearestNeighbor in=${inSize} out=${outSize} picks floor(dst*in/out) (golden)`, async () => {
       await expectNoLeaks(() => {
-        const wrong: string[] = [];
-        for (let size = 2; size <= 317; size++) {
-          const crop = Math.floor(0.75 * size);
-          const got = tf.tidy(() => {
-            const x = tf.reshape(tf.range(0, crop, 1, 'float32'), [1, crop, 1, 1]) as Tensor4D;
-            return tf.image.resizeNearestNeighbor(x, [size, 1], false, false).dataSync();
-          });
-          for (let d = 0; d < size; d++) {
-            // Integer arithmetic: no rounding of in / out.
-            const expected = Math.floor((d * crop - ((d * crop) % size)) / size);
-            if (got[d] !== expected) wrong.push(`${crop}->${size} at ${d}`);
-          }
-        }
-        expect(wrong).toEqual([]);
+        const x = tf.tensor4d(
+          Array.from({ length: inSize }, (_, i) => i),
+          [1, inSize, 1, 1],
+        );
+        const y = tf.image.resizeNearestNeighbor(x, [outSize, 1], false, false);
+        expect(Array.from(y.dataSync())).toEqual(rows);
+        tf.dispose([x, y]);
       });
     });
+  }
+
+  it('resizeNearestNeighbor matches integer floor(dst*in/out) for every 3/4 crop of 2..317', async () => {
+    await expectNoLeaks(() => {
+      const wrong: string[] = [];
+      for (let size = 2; size <= 317; size++) {
+        const crop = Math.floor(0.75 * size);
+        const got = tf.tidy(() => {
+          const x = tf.reshape(tf.range(0, crop, 1, 'float32'), [1, crop, 1, 1]) as Tensor4D;
+          return tf.image.resizeNearestNeighbor(x, [size, 1], false, false).dataSync();
+        });
+        for (let d = 0; d < size; d++) {
+          // Integer arithmetic: no rounding of in / out.
+          const expected = Math.floor((d * crop - ((d * crop) % size)) / size);
+          if (got[d] !== expected) wrong.push(`${crop}->${size} at ${d}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+  });
 
   it('cpu resizeNearestNeighbor 238->318 is off by one at row 159 (documented limit)', async () => {
     await expectNoLeaks(() => {
@@ -185,7 +192,10 @@ describe('cornerCrop bilinear (aligned corners)', () => {
       const bottomRight = cornerCrop(x, 'bottom-right', 'bilinear');
       // Rows [1, 4, 9] (+100): 1, 1 + 2/3 * 3 = 3, 4 + 1/3 * 5, 9.
       const column = [101, 103, 104 + 5 / 3, 109];
-      expectClose(bottomRight.dataSync(), column.flatMap((v) => [v, v]));
+      expectClose(
+        bottomRight.dataSync(),
+        column.flatMap((v) => [v, v]),
+      );
       tf.dispose([x, topLeft, bottomRight]);
     });
   });
@@ -197,7 +207,10 @@ describe('cornerCrop bilinear (aligned corners)', () => {
       const values = y.dataSync();
       // The grid is linear in r and c, so bilinear reproduces 10 s_r + s_c with s = 1 + 2d/3.
       const s = [1, 1 + 2 / 3, 1 + 4 / 3, 3];
-      expectClose(values, s.flatMap((r) => s.map((c) => 10 * r + c)));
+      expectClose(
+        values,
+        s.flatMap((r) => s.map((c) => 10 * r + c)),
+      );
       tf.dispose([x, y]);
     });
   });
@@ -254,19 +267,21 @@ describe('nearest resize gradient with a batch of two', () => {
     });
   });
 
-  it('tfjs cpu resizeNearestNeighbor x=[2,3,3,1] gradient is still wrong for sample 1 (why '
-    + 'the batch is folded; drop the fold when this fails)', async () => {
-    await expectNoLeaks(() => {
-      const gradient = tf.tidy(() => {
-        const x = tf.zeros([2, 3, 3, 1]) as Tensor4D;
-        const dy = upstream();
-        const f = (t: tf.Tensor) =>
-          tf.sum(tf.mul(dy, tf.image.resizeNearestNeighbor(t as Tensor4D, [4, 4], false, false)));
-        return tf.grad(f)(x).dataSync();
+  it(
+    'tfjs cpu resizeNearestNeighbor x=[2,3,3,1] gradient is still wrong for sample 1 (why ' +
+      'the batch is folded; drop the fold when this fails)',
+    async () => {
+      await expectNoLeaks(() => {
+        const gradient = tf.tidy(() => {
+          const x = tf.zeros([2, 3, 3, 1]) as Tensor4D;
+          const dy = upstream();
+          const f = (t: tf.Tensor) =>
+            tf.sum(tf.mul(dy, tf.image.resizeNearestNeighbor(t as Tensor4D, [4, 4], false, false)));
+          return tf.grad(f)(x).dataSync();
+        });
+        expect(Array.from(gradient).slice(0, 9)).toEqual(counts);
+        expect(Array.from(gradient).slice(9)).not.toEqual(expected.slice(9));
       });
-      expect(Array.from(gradient).slice(0, 9)).toEqual(counts);
-      expect(Array.from(gradient).slice(9)).not.toEqual(expected.slice(9));
-    });
-  });
+    },
+  );
 });
-

@@ -22,8 +22,16 @@ const oneChannel = [
 ];
 /** The same with a second channel of ten times the first. */
 const twoChannels = [
-  [[1, 10], [2, 20], [3, 30]],
-  [[4, 40], [5, 50], [6, 60]],
+  [
+    [1, 10],
+    [2, 20],
+    [3, 30],
+  ],
+  [
+    [4, 40],
+    [5, 50],
+    [6, 60],
+  ],
 ];
 
 describe('rotate90', () => {
@@ -127,8 +135,16 @@ describe('flips', () => {
       const y = flipUpDown(x);
       expect(y.arraySync()).toEqual([
         [
-          [[4, 40], [5, 50], [6, 60]],
-          [[1, 10], [2, 20], [3, 30]],
+          [
+            [4, 40],
+            [5, 50],
+            [6, 60],
+          ],
+          [
+            [1, 10],
+            [2, 20],
+            [3, 30],
+          ],
         ],
       ]);
       tf.dispose([x, y]);
@@ -141,8 +157,16 @@ describe('flips', () => {
       const y = flipLeftRight(x);
       expect(y.arraySync()).toEqual([
         [
-          [[3, 30], [2, 20], [1, 10]],
-          [[6, 60], [5, 50], [4, 40]],
+          [
+            [3, 30],
+            [2, 20],
+            [1, 10],
+          ],
+          [
+            [6, 60],
+            [5, 50],
+            [4, 40],
+          ],
         ],
       ]);
       tf.dispose([x, y]);

@@ -22,7 +22,10 @@ beforeAll(async () => {
 /** A seeded non-square input `[2, 4, 5, 2]` in [-1, 1]. */
 function input(seed: number): Tensor4D {
   const random = new Random(seed);
-  return tf.tensor4d(Array.from({ length: 80 }, () => 2 * random.uniform() - 1), [2, 4, 5, 2]);
+  return tf.tensor4d(
+    Array.from({ length: 80 }, () => 2 * random.uniform() - 1),
+    [2, 4, 5, 2],
+  );
 }
 
 const cases: Array<[string, (x: Tensor4D) => Tensor]> = [
@@ -36,8 +39,26 @@ const cases: Array<[string, (x: Tensor4D) => Tensor]> = [
     [`cornerCrop ${corner} nearest`, (x) => cornerCrop(x, corner, 'nearest')],
     [`cornerCrop ${corner} bilinear`, (x) => cornerCrop(x, corner, 'bilinear')],
   ]),
-  ['translate shifts [[2,-1],[-1,1]]', (x) => translate(x, { shifts: [[2, -1], [-1, 1]] })],
-  ['cutout centres [[1,3],[5,0]]', (x) => cutout(x, { centers: [[1, 3], [5, 0]] })],
+  [
+    'translate shifts [[2,-1],[-1,1]]',
+    (x) =>
+      translate(x, {
+        shifts: [
+          [2, -1],
+          [-1, 1],
+        ],
+      }),
+  ],
+  [
+    'cutout centres [[1,3],[5,0]]',
+    (x) =>
+      cutout(x, {
+        centers: [
+          [1, 3],
+          [5, 0],
+        ],
+      }),
+  ],
   ['brightness offsets [0.3,-0.4]', (x) => brightness(x, { offsets: [0.3, -0.4] })],
   ['saturation factors [0.2,1.8]', (x) => saturation(x, { factors: [0.2, 1.8] })],
   ['contrast factors [0.6,1.4]', (x) => contrast(x, { factors: [0.6, 1.4] })],

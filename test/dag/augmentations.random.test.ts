@@ -21,7 +21,10 @@ beforeAll(async () => {
 /** `[batch, height, width, channels]` holding 1, 2, 3, ... in row-major order. */
 function counting(shape: [number, number, number, number]): Tensor4D {
   const size = shape.reduce((p, s) => p * s, 1);
-  return tf.tensor4d(Array.from({ length: size }, (_, i) => i + 1), shape);
+  return tf.tensor4d(
+    Array.from({ length: size }, (_, i) => i + 1),
+    shape,
+  );
 }
 
 describe('translate', () => {
@@ -32,7 +35,12 @@ describe('translate', () => {
   it('translate x=[2,3,4,1] shifts [[1,0],[-1,1]] by hand', async () => {
     await expectNoLeaks(() => {
       const x = counting([2, 3, 4, 1]);
-      const y = translate(x, { shifts: [[1, 0], [-1, 1]] });
+      const y = translate(x, {
+        shifts: [
+          [1, 0],
+          [-1, 1],
+        ],
+      });
       expect(Array.from(y.dataSync())).toEqual([
         // sample 0 (1..12) moved one column right
         0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11,
@@ -86,9 +94,30 @@ describe('translate', () => {
       expect(() => translate(x, { shifts: [[0, 0]] })).toThrow(
         'translate: expected a shift [dx, dy] for each of the 2 samples, got 1',
       );
-      expect(() => translate(x, { shifts: [[0.5, 0], [0, 0]] })).toThrow(/integer shifts/);
-      expect(() => translate(x, { shifts: [[0, 0], [4, 0]] })).toThrow(/\|dx\| < 4/);
-      expect(() => translate(x, { shifts: [[Number.NaN, 0], [0, 0]] })).toThrow(/finite/);
+      expect(() =>
+        translate(x, {
+          shifts: [
+            [0.5, 0],
+            [0, 0],
+          ],
+        }),
+      ).toThrow(/integer shifts/);
+      expect(() =>
+        translate(x, {
+          shifts: [
+            [0, 0],
+            [4, 0],
+          ],
+        }),
+      ).toThrow(/\|dx\| < 4/);
+      expect(() =>
+        translate(x, {
+          shifts: [
+            [Number.NaN, 0],
+            [0, 0],
+          ],
+        }),
+      ).toThrow(/finite/);
       x.dispose();
     });
   });
@@ -102,23 +131,20 @@ describe('cutout', () => {
   it('cutout x=[3,4,4,1] centres [[1,2],[0,0],[4,4]] by hand', async () => {
     await expectNoLeaks(() => {
       const x = tf.ones([3, 4, 4, 1]) as Tensor4D;
-      const y = cutout(x, { centers: [[1, 2], [0, 0], [4, 4]] });
+      const y = cutout(x, {
+        centers: [
+          [1, 2],
+          [0, 0],
+          [4, 4],
+        ],
+      });
       expect(Array.from(y.dataSync())).toEqual([
         // 2x2 at columns 0-1, rows 1-2
-        1, 1, 1, 1,
-        0, 0, 1, 1,
-        0, 0, 1, 1,
-        1, 1, 1, 1,
+        1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1,
         // clipped to the top-left pixel
-        0, 1, 1, 1,
-        1, 1, 1, 1,
-        1, 1, 1, 1,
-        1, 1, 1, 1,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
         // clipped to the bottom-right pixel
-        1, 1, 1, 1,
-        1, 1, 1, 1,
-        1, 1, 1, 1,
-        1, 1, 1, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
       ]);
       tf.dispose([x, y]);
     });
@@ -129,8 +155,7 @@ describe('cutout', () => {
       const x = counting([1, 2, 5, 2]);
       const y = cutout(x, { centers: [[2, 1]] });
       expect(Array.from(y.dataSync())).toEqual([
-        1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-        11, 12, 0, 0, 0, 0, 0, 0, 19, 20,
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0, 0, 0, 0, 0, 0, 19, 20,
       ]);
       tf.dispose([x, y]);
     });
@@ -216,33 +241,35 @@ describe('colour', () => {
     });
   });
 
-  it('color x=[2,2,2,3] is brightness, then saturation, then contrast (direct computation)',
-    async () => {
-      await expectNoLeaks(() => {
-        const random = new Random(21);
-        const values = Array.from({ length: 24 }, () => 2 * random.uniform() - 1);
-        const params = { brightness: [0.3, -0.2], saturation: [1.6, 0.4], contrast: [0.7, 1.3] };
-        // The same three formulas on plain numbers, sample by sample.
-        const expected: number[] = [];
-        for (let b = 0; b < 2; b++) {
-          const sample = values.slice(12 * b, 12 * b + 12);
-          const bright = sample.map((v) => v + (params.brightness[b] as number));
-          const saturated = bright.map((v, i) => {
-            const pixel = Math.floor(i / 3) * 3;
-            const grey = ((bright[pixel] as number) + (bright[pixel + 1] as number) +
-              (bright[pixel + 2] as number)) / 3;
-            return (v - grey) * (params.saturation[b] as number) + grey;
-          });
-          const mean = saturated.reduce((s, v) => s + v, 0) / saturated.length;
-          const factor = params.contrast[b] as number;
-          expected.push(...saturated.map((v) => (v - mean) * factor + mean));
-        }
-        const x = tf.tensor4d(values, [2, 2, 2, 3]);
-        const y = color(x, params);
-        expectClose(y.dataSync(), expected, { rtol: 1e-5, atol: 1e-6 });
-        tf.dispose([x, y]);
-      });
+  it('color x=[2,2,2,3] is brightness, then saturation, then contrast (direct computation)', async () => {
+    await expectNoLeaks(() => {
+      const random = new Random(21);
+      const values = Array.from({ length: 24 }, () => 2 * random.uniform() - 1);
+      const params = { brightness: [0.3, -0.2], saturation: [1.6, 0.4], contrast: [0.7, 1.3] };
+      // The same three formulas on plain numbers, sample by sample.
+      const expected: number[] = [];
+      for (let b = 0; b < 2; b++) {
+        const sample = values.slice(12 * b, 12 * b + 12);
+        const bright = sample.map((v) => v + (params.brightness[b] as number));
+        const saturated = bright.map((v, i) => {
+          const pixel = Math.floor(i / 3) * 3;
+          const grey =
+            ((bright[pixel] as number) +
+              (bright[pixel + 1] as number) +
+              (bright[pixel + 2] as number)) /
+            3;
+          return (v - grey) * (params.saturation[b] as number) + grey;
+        });
+        const mean = saturated.reduce((s, v) => s + v, 0) / saturated.length;
+        const factor = params.contrast[b] as number;
+        expected.push(...saturated.map((v) => (v - mean) * factor + mean));
+      }
+      const x = tf.tensor4d(values, [2, 2, 2, 3]);
+      const y = color(x, params);
+      expectClose(y.dataSync(), expected, { rtol: 1e-5, atol: 1e-6 });
+      tf.dispose([x, y]);
     });
+  });
 
   it('draws lie in [-0.5, 0.5), [0, 2) and [0.5, 1.5) and color draws in that order', async () => {
     const offsets = Array.from(drawBrightness(new Random(1), 500).offsets);

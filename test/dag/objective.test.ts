@@ -37,7 +37,11 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 function makeD(heads: number, batchStatistics = false): MultiHeadDiscriminator {
   const random = new Random(11);
-  return new MultiHeadDiscriminator(new LinearBackbone(2 * 2 * 1, random, batchStatistics), heads, random);
+  return new MultiHeadDiscriminator(
+    new LinearBackbone(2 * 2 * 1, random, batchStatistics),
+    heads,
+    random,
+  );
 }
 
 /** Logits of every head, per sample, by one plain D call: the hand computation's input. */
@@ -65,7 +69,10 @@ function handDiscriminatorLoss(
   return tf.tidy(() => {
     const r = real();
     const f = fake();
-    const main = nsD(logitsOf(D, r).map((row) => row[0] as number), logitsOf(D, f).map((row) => row[0] as number));
+    const main = nsD(
+      logitsOf(D, r).map((row) => row[0] as number),
+      logitsOf(D, f).map((row) => row[0] as number),
+    );
     const viewLosses = [0, 1, 2, 3].map((k) => {
       const column = ownIdentityHead ? 1 + k : k; // with the shared main head, views 1..3 use heads 0..2
       const rv = logitsOf(D, rotate90(r, k)).map((row) => row[column] as number);
@@ -92,7 +99,12 @@ describe('DAG objective on a tiny D, policy rotation:0.5, lambda 0.3', () => {
         const r = real();
         const f = fake();
         const { loss, terms } = discriminatorLoss({
-          D, loss: nonSaturatingLoss, config, real: r, fake: f, random: new Random(1),
+          D,
+          loss: nonSaturatingLoss,
+          config,
+          real: r,
+          fake: f,
+          random: new Random(1),
         });
         expect(loss.dataSync()[0]).toBeCloseTo(handDiscriminatorLoss(D, own, 0.3, 0.5), 5);
         expect([...terms.keys()]).toContain('loss/D/dag/rotation/rotate270');
@@ -106,13 +118,22 @@ describe('DAG objective on a tiny D, policy rotation:0.5, lambda 0.3', () => {
     const specs = parsePolicies('rotation,cropping');
     const convention = { identityHasOwnHead: true };
     const heads = headCount(specs, convention);
-    const config: DagObjectiveConfig = { mode: 'dag', policies: buildPolicies(specs, convention), weight: 1 };
+    const config: DagObjectiveConfig = {
+      mode: 'dag',
+      policies: buildPolicies(specs, convention),
+      weight: 1,
+    };
     const values = [false, true].map((batchStatistics) => {
       const D = makeD(heads, batchStatistics);
       const r = real();
       const f = fake();
       const { loss, terms } = discriminatorLoss({
-        D, loss: wassersteinLoss(10), config, real: r, fake: f, random: new Random(5),
+        D,
+        loss: wassersteinLoss(10),
+        config,
+        real: r,
+        fake: f,
+        random: new Random(5),
       });
       const value = loss.dataSync()[0] as number;
       tf.dispose([loss, r, f, ...terms.values()]);
@@ -126,14 +147,26 @@ describe('DAG objective on a tiny D, policy rotation:0.5, lambda 0.3', () => {
     const specs = parsePolicies('rotation');
     const convention = { identityHasOwnHead: true };
     const D = makeD(headCount(specs, convention));
-    const config: DagObjectiveConfig = { mode: 'dag', policies: buildPolicies(specs, convention), weight: 0.2 };
+    const config: DagObjectiveConfig = {
+      mode: 'dag',
+      policies: buildPolicies(specs, convention),
+      weight: 0.2,
+    };
     await expectNoLeaks(() => {
       const f = fake();
-      const { loss, terms } = generatorLoss({ D, loss: nonSaturatingLoss, config, fake: f, random: new Random(1) });
+      const { loss, terms } = generatorLoss({
+        D,
+        loss: nonSaturatingLoss,
+        config,
+        fake: f,
+        random: new Random(1),
+      });
       const expected = tf.tidy(() => {
         const g = (xs: number[]) => mean(xs.map((v) => softplus(-v)));
         const main = g(logitsOf(D, f).map((row) => row[0] as number));
-        const views = [0, 1, 2, 3].map((k) => g(logitsOf(D, rotate90(f, k)).map((row) => row[1 + k] as number)));
+        const views = [0, 1, 2, 3].map((k) =>
+          g(logitsOf(D, rotate90(f, k)).map((row) => row[1 + k] as number)),
+        );
         return main + 0.2 * mean(views);
       });
       expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
@@ -143,14 +176,25 @@ describe('DAG objective on a tiny D, policy rotation:0.5, lambda 0.3', () => {
   });
 });
 
-describe('the generator DAG term carries G\'s gradient', () => {
+describe("the generator DAG term carries G's gradient", () => {
   it('the DAG term alone gives G non-zero gradients', async () => {
     const random = new Random(3);
-    const G = new Generator({ latentDim: 4, dim: 2, imageSize: 28, channels: 1, kernelSize: 4 }, random);
+    const G = new Generator(
+      { latentDim: 4, dim: 2, imageSize: 28, channels: 1, kernelSize: 4 },
+      random,
+    );
     const specs = parsePolicies('rotation,cropping');
     const convention = { identityHasOwnHead: false };
-    const D = new MultiHeadDiscriminator(new LinearBackbone(28 * 28, random), headCount(specs, convention), random);
-    const config: DagObjectiveConfig = { mode: 'dag', policies: buildPolicies(specs, convention), weight: 1 };
+    const D = new MultiHeadDiscriminator(
+      new LinearBackbone(28 * 28, random),
+      headCount(specs, convention),
+      random,
+    );
+    const config: DagObjectiveConfig = {
+      mode: 'dag',
+      policies: buildPolicies(specs, convention),
+      weight: 1,
+    };
     await expectNoLeaks(() => {
       const z = random.normalTensor([3, 4]) as tf.Tensor2D;
       const { value, grads } = tf.variableGrads(() => {
@@ -161,7 +205,9 @@ describe('the generator DAG term carries G\'s gradient', () => {
         loss.dispose();
         return dagTerm;
       }, G.params.trainable());
-      const norms = Object.values(grads).map((g) => tf.tidy(() => tf.norm(g).dataSync()[0] as number));
+      const norms = Object.values(grads).map((g) =>
+        tf.tidy(() => tf.norm(g).dataSync()[0] as number),
+      );
       expect(norms.length).toBe(G.params.trainable().length);
       // Every weight that reaches the image gets a gradient from the DAG term.
       expect(norms.filter((n) => n > 0).length).toBeGreaterThan(norms.length / 2);

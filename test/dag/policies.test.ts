@@ -73,7 +73,9 @@ describe('policy registry', () => {
 
   it('only rotate90 and rotate270 swap height and width', () => {
     const swapping = POLICY_NAMES.flatMap((name) =>
-      getPolicy(name).views.filter((view) => view.swapsAxes).map((view) => `${name}/${view.name}`),
+      getPolicy(name)
+        .views.filter((view) => view.swapsAxes)
+        .map((view) => `${name}/${view.name}`),
     );
     expect(swapping).toEqual(['rotation/rotate90', 'rotation/rotate270', 'fliprot/rotate90']);
   });
@@ -282,7 +284,10 @@ describe('applyPolicy', () => {
   it('applyPolicyStacked cropping x=[2,4,6,3] puts view v at rows [2v, 2v+2)', async () => {
     await expectNoLeaks(() => {
       const random = new Random(4);
-      const x = tf.tensor4d(Array.from({ length: 144 }, () => random.uniform()), [2, 4, 6, 3]);
+      const x = tf.tensor4d(
+        Array.from({ length: 144 }, () => random.uniform()),
+        [2, 4, 6, 3],
+      );
       const stacked = applyPolicyStacked(getPolicy('cropping'), x);
       expect(stacked.shape).toEqual([10, 4, 6, 3]);
       const values = stacked.arraySync();
@@ -299,18 +304,20 @@ describe('applyPolicy', () => {
     });
   });
 
-  it('applyPolicy translation x=[3,8,8,1] draws what translate draws with the same seed',
-    async () => {
-      await expectNoLeaks(() => {
-        const x = tf.tensor4d(Array.from({ length: 192 }, (_, i) => i + 1), [3, 8, 8, 1]);
-        const views = applyPolicy(getPolicy('translation'), x, new Random(8));
-        const direct = translate(x, new Random(8));
-        expect(views).toHaveLength(2);
-        expect(Array.from(views[0]?.dataSync() ?? [])).toEqual(Array.from(x.dataSync()));
-        expect(Array.from(views[1]?.dataSync() ?? [])).toEqual(Array.from(direct.dataSync()));
-        tf.dispose([x, direct, ...views]);
-      });
+  it('applyPolicy translation x=[3,8,8,1] draws what translate draws with the same seed', async () => {
+    await expectNoLeaks(() => {
+      const x = tf.tensor4d(
+        Array.from({ length: 192 }, (_, i) => i + 1),
+        [3, 8, 8, 1],
+      );
+      const views = applyPolicy(getPolicy('translation'), x, new Random(8));
+      const direct = translate(x, new Random(8));
+      expect(views).toHaveLength(2);
+      expect(Array.from(views[0]?.dataSync() ?? [])).toEqual(Array.from(x.dataSync()));
+      expect(Array.from(views[1]?.dataSync() ?? [])).toEqual(Array.from(direct.dataSync()));
+      tf.dispose([x, direct, ...views]);
     });
+  });
 
   it('applyPolicy cutout without a Random is an error', async () => {
     await expectNoLeaks(() => {
@@ -323,21 +330,19 @@ describe('applyPolicy', () => {
     });
   });
 
-  it('rotation and fliprot reject non-square images x=[1,2,3,1]; cropping accepts them',
-    async () => {
-      await expectNoLeaks(() => {
-        const x = tf.zeros([1, 2, 3, 1]) as Tensor4D;
-        const square =
-          /--policy rotation: its quarter turns make a 2x3 \(height x width\) image 3x2/;
-        expectUserError(() => applyPolicy(getPolicy('rotation'), x), square, /use square images/);
-        expectUserError(() => applyPolicyStacked(getPolicy('fliprot'), x), /--policy fliprot/);
-        expectUserError(() => getPolicy('rotation').views[1]?.augment(x), square);
-        expectUserError(() => checkPolicyImageShape(getPolicy('rotation'), 28, 32), /28x32/);
-        const stacked = applyPolicyStacked(getPolicy('cropping'), x);
-        expect(stacked.shape).toEqual([5, 2, 3, 1]);
-        tf.dispose([x, stacked]);
-      });
+  it('rotation and fliprot reject non-square images x=[1,2,3,1]; cropping accepts them', async () => {
+    await expectNoLeaks(() => {
+      const x = tf.zeros([1, 2, 3, 1]) as Tensor4D;
+      const square = /--policy rotation: its quarter turns make a 2x3 \(height x width\) image 3x2/;
+      expectUserError(() => applyPolicy(getPolicy('rotation'), x), square, /use square images/);
+      expectUserError(() => applyPolicyStacked(getPolicy('fliprot'), x), /--policy fliprot/);
+      expectUserError(() => getPolicy('rotation').views[1]?.augment(x), square);
+      expectUserError(() => checkPolicyImageShape(getPolicy('rotation'), 28, 32), /28x32/);
+      const stacked = applyPolicyStacked(getPolicy('cropping'), x);
+      expect(stacked.shape).toEqual([5, 2, 3, 1]);
+      tf.dispose([x, stacked]);
     });
+  });
 
   it('checkPolicyImageShape rejects crops of 1-pixel sides and accepts squares', () => {
     expectUserError(() => checkPolicyImageShape(getPolicy('cropping'), 1, 5), /--policy cropping/);
@@ -347,7 +352,10 @@ describe('applyPolicy', () => {
 
   it('getPolicy cropping cropResize bilinear changes the crops, not the views', async () => {
     await expectNoLeaks(() => {
-      const x = tf.tensor4d(Array.from({ length: 16 }, (_, i) => i * i), [1, 4, 4, 1]);
+      const x = tf.tensor4d(
+        Array.from({ length: 16 }, (_, i) => i * i),
+        [1, 4, 4, 1],
+      );
       const nearest = applyPolicy(getPolicy('cropping'), x);
       const bilinear = applyPolicy(getPolicy('cropping', { cropResize: 'bilinear' }), x);
       expect(bilinear).toHaveLength(5);
@@ -362,16 +370,17 @@ describe('applyPolicy', () => {
 
 describe('stacked views gradient', () => {
   for (const name of ['fliprot', 'cropping'] as const) {
-    it(`applyPolicyStacked ${name} x=[2,4,4,2] gradient against central differences`,
-      async () => {
-        await expectNoLeaks(() => {
-          const random = new Random(12);
-          const x = tf.tensor4d(Array.from({ length: 64 }, () => random.uniform()), [2, 4, 4, 2]);
-          const policy = getPolicy(name);
-          expectGradientMatchesFiniteDifferences((t) => applyPolicyStacked(policy, t), x);
-          x.dispose();
-        });
+    it(`applyPolicyStacked ${name} x=[2,4,4,2] gradient against central differences`, async () => {
+      await expectNoLeaks(() => {
+        const random = new Random(12);
+        const x = tf.tensor4d(
+          Array.from({ length: 64 }, () => random.uniform()),
+          [2, 4, 4, 2],
+        );
+        const policy = getPolicy(name);
+        expectGradientMatchesFiniteDifferences((t) => applyPolicyStacked(policy, t), x);
+        x.dispose();
       });
+    });
   }
 });
-

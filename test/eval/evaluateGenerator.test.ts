@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
-import { EVAL_NOISE_STREAM, evalScalars, evaluateGenerator } from '../../src/eval/evaluateGenerator.js';
+import {
+  EVAL_NOISE_STREAM,
+  evalScalars,
+  evaluateGenerator,
+} from '../../src/eval/evaluateGenerator.js';
 import { realFeatures } from '../../src/eval/realFeatures.js';
 import { featureMatrix } from '../../src/metrics/featureMatrix.js';
 import { frechetDistance } from '../../src/metrics/frechetDistance.js';
@@ -18,7 +22,10 @@ describe('evaluateGenerator', () => {
   it('dim=4 28x28x1 samples=40 stub extractor: FID and floor equal FIDs of directly made features', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'dag-evalgen-'));
     const extractor = stubExtractor();
-    const generator = new Generator({ latentDim: 8, dim: 4, imageSize: 28, channels: 1, kernelSize: 4 }, new Random(1));
+    const generator = new Generator(
+      { latentDim: 8, dim: 4, imageSize: 28, channels: 1, kernelSize: 4 },
+      new Random(1),
+    );
     await expectNoLeaks(async () => {
       const result = await evaluateGenerator(generator, {
         extractor,
@@ -54,9 +61,14 @@ describe('evaluateGenerator', () => {
       });
       expect(result.inceptionScore).toBeGreaterThanOrEqual(1);
       expect(result.inceptionScore).toBeLessThanOrEqual(2);
-      expect(Object.keys(evalScalars(result)).sort()).toEqual(
-        ['metrics/fid', 'metrics/floor_fid', 'metrics/is', 'metrics/kid', 'metrics/precision', 'metrics/recall'],
-      );
+      expect(Object.keys(evalScalars(result)).sort()).toEqual([
+        'metrics/fid',
+        'metrics/floor_fid',
+        'metrics/is',
+        'metrics/kid',
+        'metrics/precision',
+        'metrics/recall',
+      ]);
     });
     generator.dispose();
   });

@@ -33,7 +33,10 @@ describe('real feature cache', () => {
         }
         expected.push(sum / 784, squares / 784, above / 784);
       }
-      const got = [...first.features.data.slice(0, 3), ...first.features.data.slice(1999 * 3, 2000 * 3)];
+      const got = [
+        ...first.features.data.slice(0, 3),
+        ...first.features.data.slice(1999 * 3, 2000 * 3),
+      ];
       expectClose(got, expected, { rtol: 1e-5, atol: 1e-6 });
 
       const mtime = statSync(first.file).mtimeMs;
@@ -55,11 +58,18 @@ describe('real feature cache', () => {
       const c = realFeatures({ extractor, split: 'test', samples: 30, cacheDir });
       const other = { ...stubExtractor(), weightsHash: '1'.repeat(64) };
       const d = realFeatures({ extractor: other, split: 'train', samples: 30, cacheDir });
-      expect([a.fromCache, b.fromCache, c.fromCache, d.fromCache]).toEqual([false, false, false, false]);
+      expect([a.fromCache, b.fromCache, c.fromCache, d.fromCache]).toEqual([
+        false,
+        false,
+        false,
+        false,
+      ]);
       expect(new Set([a.file, b.file, c.file, d.file]).size).toBe(4);
       expect(a.features.samples).toBe(30);
       expect(a.key.samples).toBe(30);
-      expect(realFeatures({ extractor, split: 'train', samples: 30, cacheDir }).fromCache).toBe(true);
+      expect(realFeatures({ extractor, split: 'train', samples: 30, cacheDir }).fromCache).toBe(
+        true,
+      );
     });
   });
 });

@@ -18,7 +18,11 @@ export function stubExtractor(): FeatureExtractor & { calls: number } {
       return tf.tidy(() => {
         const flat = tf.reshape(images, [images.shape[0], -1]);
         return tf.stack(
-          [tf.mean(flat, 1), tf.mean(tf.square(flat), 1), tf.mean(tf.cast(tf.greater(flat, 0), 'float32'), 1)],
+          [
+            tf.mean(flat, 1),
+            tf.mean(tf.square(flat), 1),
+            tf.mean(tf.cast(tf.greater(flat, 0), 'float32'), 1),
+          ],
           1,
         ) as tf.Tensor2D;
       });

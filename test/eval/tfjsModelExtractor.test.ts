@@ -18,7 +18,14 @@ function values(count: number, seed: number): Float32Array {
 }
 
 /** x W + b for row-major x [n, k], W [k, m]. */
-function affine(x: ArrayLike<number>, n: number, k: number, w: ArrayLike<number>, b: ArrayLike<number>, m: number): number[] {
+function affine(
+  x: ArrayLike<number>,
+  n: number,
+  k: number,
+  w: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
@@ -41,7 +48,9 @@ describe('tfjs model extractor', () => {
     model.layers[1]?.setWeights([tf.tensor2d(w, [48, 3]), tf.tensor1d(b)]);
     await model.save(modelFolderSaver(folder));
     model.dispose();
-    expect(JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')).format).toBe('layers-model');
+    expect(JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')).format).toBe(
+      'layers-model',
+    );
 
     const extractor = await loadTfjsExtractor(folder, { valueRange: '0,1' });
     expect(extractor.dims).toBe(3);
@@ -50,7 +59,8 @@ describe('tfjs model extractor', () => {
     const gray = Float32Array.from(new Random(3).uniformArray(2 * 16), (u) => 2 * u - 1);
     // The model sees (x + 1) / 2, the gray value repeated in each of the 3 channels.
     const rgb: number[] = [];
-    for (let i = 0; i < 32; i++) for (let c = 0; c < 3; c++) rgb.push(((gray[i] as number) + 1) / 2);
+    for (let i = 0; i < 32; i++)
+      for (let c = 0; c < 3; c++) rgb.push(((gray[i] as number) + 1) / 2);
     const expected = affine(rgb, 2, 48, w, b, 3);
     await expectNoLeaks(() => {
       const images = tf.tensor4d(gray, [2, 4, 4, 1]);
@@ -59,7 +69,9 @@ describe('tfjs model extractor', () => {
       expectClose(f.dataSync(), expected, { rtol: 1e-5, atol: 1e-6 });
       tf.dispose([images, f]);
     });
-    expect(() => extractor.probabilities?.(tf.zeros([1, 4, 4, 1]) as tf.Tensor4D)).toThrow(UserError);
+    expect(() => extractor.probabilities?.(tf.zeros([1, 4, 4, 1]) as tf.Tensor4D)).toThrow(
+      UserError,
+    );
     extractor.dispose();
   });
 
@@ -88,7 +100,7 @@ describe('tfjs model extractor', () => {
     const z = affine(f, 1, 3, w2, b2, 2);
     const m = Math.max(...z);
     const e = z.map((v) => Math.exp(v - m));
-    const p = e.map((v) => v / (e[0] as number + (e[1] as number)));
+    const p = e.map((v) => v / ((e[0] as number) + (e[1] as number)));
     await expectNoLeaks(() => {
       const images = tf.tensor4d(x, [1, 2, 2, 1]);
       const features = extractor.features(images);
@@ -106,8 +118,8 @@ describe('tfjs model extractor', () => {
   });
 
   it('default extractor on 32x32x3 images: UserError pointing at --extractor PATH', async () => {
-    await expect(loadExtractor('default', { image: { height: 32, width: 32, channels: 3 } })).rejects.toThrow(
-      /28x28x1.*--extractor PATH/,
-    );
+    await expect(
+      loadExtractor('default', { image: { height: 32, width: 32, channels: 3 } }),
+    ).rejects.toThrow(/28x28x1.*--extractor PATH/);
   });
 });

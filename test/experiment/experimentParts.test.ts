@@ -26,7 +26,13 @@ describe('experiment parts', () => {
   it('fidPlotSvg 2 series: points inside the plot, top tick above the data, escaped labels', () => {
     const svg = fidPlotSvg(
       [
-        { label: 'a<b', points: [{ x: 0, y: 10 }, { x: 100, y: 642 }] },
+        {
+          label: 'a<b',
+          points: [
+            { x: 0, y: 10 },
+            { x: 100, y: 642 },
+          ],
+        },
         { label: 'c', points: [{ x: 50, y: 5 }] },
       ],
       { title: 't', xLabel: 'step', yLabel: 'FID', floor: 3 },
@@ -44,8 +50,17 @@ describe('experiment parts', () => {
   it('resultsCsv: empty cells for missing values, quotes around commas', () => {
     const csv = resultsCsv([
       {
-        setting: 'dag@10%', mode: 'dag', policy: 'rotation,cropping', dataFraction: 0.1, seeds: 1, steps: 10,
-        finalFid: { mean: 12.3456789, std: null }, bestFid: null, finalKid: null, bestKid: null, curve: [],
+        setting: 'dag@10%',
+        mode: 'dag',
+        policy: 'rotation,cropping',
+        dataFraction: 0.1,
+        seeds: 1,
+        steps: 10,
+        finalFid: { mean: 12.3456789, std: null },
+        bestFid: null,
+        finalKid: null,
+        bestKid: null,
+        curve: [],
       },
     ]);
     expect(csv.split('\n')[1]).toBe('dag@10%,dag,"rotation,cropping",0.1,1,10,12.3457,,,,,,,');
@@ -53,19 +68,38 @@ describe('experiment parts', () => {
 
   it('grid 2 fractions x 3 settings x 2 seeds expands to 12 runs in distinct folders', () => {
     const grid = parseGrid({
-      name: 'g', data: 'somewhere', dataFractions: [0.1, 0.2], seeds: [0, 1], train: { steps: 8 },
-      settings: [{ name: 'a' }, { name: 'b', train: { mode: 'none', policy: 'none' } }, { name: 'c' }],
+      name: 'g',
+      data: 'somewhere',
+      dataFractions: [0.1, 0.2],
+      seeds: [0, 1],
+      train: { steps: 8 },
+      settings: [
+        { name: 'a' },
+        { name: 'b', train: { mode: 'none', policy: 'none' } },
+        { name: 'c' },
+      ],
     });
     const runs = expandGrid(grid);
     expect(runs).toHaveLength(12);
     expect(new Set(runs.map((r) => r.folder)).size).toBe(12);
-    expect(runs[2]?.flags).toEqual({ steps: 8, mode: 'none', policy: 'none', 'data-fraction': 0.1, seed: 0, data: 'somewhere' });
+    expect(runs[2]?.flags).toEqual({
+      steps: 8,
+      mode: 'none',
+      policy: 'none',
+      'data-fraction': 0.1,
+      seed: 0,
+      data: 'somewhere',
+    });
     expect(runs[2]?.settingId).toBe('b@10%');
   });
 
   it('runConfig keeps every checkpoint: steps 3000, checkpoint-every 250 -> 13', () => {
     const [run] = expandGrid(
-      parseGrid({ name: 'g', train: { steps: 3000, 'checkpoint-every': 250 }, settings: [{ name: 'a' }] }),
+      parseGrid({
+        name: 'g',
+        train: { steps: 3000, 'checkpoint-every': 250 },
+        settings: [{ name: 'a' }],
+      }),
     );
     const config = runConfig(run as NonNullable<typeof run>, {});
     expect(config.keepCheckpoints).toBe(13);
@@ -76,7 +110,9 @@ describe('experiment parts', () => {
     const base = { name: 'g', settings: [{ name: 'a' }] };
     expect(() => parseGrid({ ...base, train: { seed: 1 } })).toThrow(/"seed" is set by the grid/);
     expect(() => parseGrid({ ...base, train: { stpes: 1 } })).toThrow(/unknown train flag "stpes"/);
-    expect(() => parseGrid({ name: 'g', settings: [{ name: 'a' }, { name: 'a' }] })).toThrow(/appears twice/);
+    expect(() => parseGrid({ name: 'g', settings: [{ name: 'a' }, { name: 'a' }] })).toThrow(
+      /appears twice/,
+    );
     expect(() => parseGrid({ ...base, dataFractions: [0] })).toThrow(UserError);
   });
 

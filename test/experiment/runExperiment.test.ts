@@ -14,7 +14,15 @@ const GRID = parseGrid({
   name: 'tiny',
   dataFractions: [0.01],
   seeds: [0],
-  train: { steps: 4, dim: 4, batch: 4, 'checkpoint-every': 2, 'sample-every': 2, 'log-every': 1, backend: 'cpu' },
+  train: {
+    steps: 4,
+    dim: 4,
+    batch: 4,
+    'checkpoint-every': 2,
+    'sample-every': 2,
+    'log-every': 1,
+    backend: 'cpu',
+  },
   settings: [
     { name: 'none', train: { mode: 'none', policy: 'none' } },
     { name: 'dag-rotation', train: { mode: 'dag', policy: 'rotation' } },
@@ -23,7 +31,9 @@ const GRID = parseGrid({
 });
 
 function lines(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 describe('experiment runner', () => {
@@ -36,7 +46,13 @@ describe('experiment runner', () => {
     const runB = join(out, 'dag-rotation-1pct', 'seed-0');
 
     // Stopped in the first step of the first run: a checkpoint at step 1, nothing else.
-    const stopped = await runExperiment(GRID, { out, extractor, cacheDir, log: quiet, stopRequested: () => true });
+    const stopped = await runExperiment(GRID, {
+      out,
+      extractor,
+      cacheDir,
+      log: quiet,
+      stopRequested: () => true,
+    });
     expect(stopped.stopped).toBe(true);
     expect(stopped.trained).toEqual([runA]);
     expect(listCheckpoints(join(runA, 'checkpoints')).map((c) => c.step)).toEqual([1]);
@@ -47,7 +63,11 @@ describe('experiment runner', () => {
     expect(resumed.trained).toEqual([runA, runB]);
     expect(resumed.skipped).toEqual([]);
     // Every checkpoint is kept: 1 (the stop), 2 and 4 for A; 2 and 4 for B.
-    expect(listCheckpoints(join(runA, 'checkpoints')).map((c) => c.step).sort()).toEqual([1, 2, 4]);
+    expect(
+      listCheckpoints(join(runA, 'checkpoints'))
+        .map((c) => c.step)
+        .sort(),
+    ).toEqual([1, 2, 4]);
     expect(lines(join(runA, 'eval.jsonl')).map((l) => JSON.parse(l).step)).toEqual([1, 2, 4]);
     expect(lines(join(runB, 'eval.jsonl')).map((l) => JSON.parse(l).step)).toEqual([2, 4]);
 
@@ -62,13 +82,19 @@ describe('experiment runner', () => {
     expect(rowA.slice(0, 6)).toEqual(['none@1%', 'none', 'none', '0.01', '1', '4']);
     expect(rowB.slice(0, 6)).toEqual(['dag-rotation@1%', 'dag', 'rotation', '0.01', '1', '4']);
     // Final FID is the step-4 record; best is the minimum over steps; one seed has no std.
-    const recordsA = lines(join(runA, 'eval.jsonl')).map((l) => JSON.parse(l) as { fid: number; kid: number });
+    const recordsA = lines(join(runA, 'eval.jsonl')).map(
+      (l) => JSON.parse(l) as { fid: number; kid: number },
+    );
     // The CSV keeps 6 significant digits.
-    expectClose([Number(rowA[6]), Number(rowA[8]), Number(rowA[12])], [
-      recordsA[2]?.fid as number,
-      Math.min(...recordsA.map((r) => r.fid)),
-      Math.min(...recordsA.map((r) => r.kid)),
-    ], { rtol: 1e-5, atol: 0 });
+    expectClose(
+      [Number(rowA[6]), Number(rowA[8]), Number(rowA[12])],
+      [
+        recordsA[2]?.fid as number,
+        Math.min(...recordsA.map((r) => r.fid)),
+        Math.min(...recordsA.map((r) => r.kid)),
+      ],
+      { rtol: 1e-5, atol: 0 },
+    );
     expect(rowA[7]).toBe('');
 
     const md = readFileSync(join(out, 'results.md'), 'utf8');
@@ -82,11 +108,14 @@ describe('experiment runner', () => {
     expect((svg.match(/<polyline /g) ?? []).length).toBe(2);
 
     // Rerun: nothing trained or evaluated again.
-    const evalLines = lines(join(runA, 'eval.jsonl')).length + lines(join(runB, 'eval.jsonl')).length;
+    const evalLines =
+      lines(join(runA, 'eval.jsonl')).length + lines(join(runB, 'eval.jsonl')).length;
     const again = await runExperiment(GRID, { out, extractor, cacheDir, log: quiet });
     expect(again.trained).toEqual([]);
     expect(again.skipped).toEqual([runA, runB]);
-    expect(lines(join(runA, 'eval.jsonl')).length + lines(join(runB, 'eval.jsonl')).length).toBe(evalLines);
+    expect(lines(join(runA, 'eval.jsonl')).length + lines(join(runB, 'eval.jsonl')).length).toBe(
+      evalLines,
+    );
     expect(lines(join(out, 'results.csv'))).toEqual(csv);
     extractor.dispose();
   });

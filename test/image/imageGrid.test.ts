@@ -26,21 +26,25 @@ describe('imageGrid', () => {
       images.dispose();
       expect([grid.width, grid.height, grid.channels]).toEqual([7, 7, 1]);
       const W = 255;
-      expect(Array.from(grid.pixels)).toEqual([
-        [W, W, W, W, W, W, W],
-        [W, 0, 255, W, 0, 0, W],
-        [W, 128, 255, W, 204, 0, W],
-        [W, W, W, W, W, W, W],
-        [W, 255, 255, W, W, W, W],
-        [W, 0, 0, W, W, W, W],
-        [W, W, W, W, W, W, W],
-      ].flat());
+      expect(Array.from(grid.pixels)).toEqual(
+        [
+          [W, W, W, W, W, W, W],
+          [W, 0, 255, W, 0, 0, W],
+          [W, 128, 255, W, 204, 0, W],
+          [W, W, W, W, W, W, W],
+          [W, 255, 255, W, W, W, W],
+          [W, 0, 0, W, W, W, W],
+          [W, W, W, W, W, W, W],
+        ].flat(),
+      );
     });
   });
 
   it('imageGrid x=[5,3,2,3] default columns=3 padding=2 decodes to the tiled RGB pixels', async () => {
     await expectNoLeaks(() => {
-      const images = tf.tidy(() => tf.reshape(tf.sub(tf.div(tf.range(0, 90), 45), 1), [5, 3, 2, 3]));
+      const images = tf.tidy(() =>
+        tf.reshape(tf.sub(tf.div(tf.range(0, 90), 45), 1), [5, 3, 2, 3]),
+      );
       const expected = tileImages(images as tf.Tensor4D, undefined, 2);
       const grid = imageGrid(images as tf.Tensor4D);
       images.dispose();

@@ -26,10 +26,31 @@ describe('encodePng', () => {
     const bytes = Array.from(png);
     expect(bytes.slice(0, 8)).toEqual(SIGNATURE);
     expect(bytes.slice(8, 33)).toEqual([
-      0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, // length 13, "IHDR"
-      0, 0, 0, 1, 0, 0, 0, 1, // width 1, height 1
-      8, 0, 0, 0, 0, // 8-bit, gray, deflate, filter method 0, no interlace
-      0x3a, 0x7e, 0x9b, 0x55, // CRC-32 of "IHDR" and the 13 bytes
+      0,
+      0,
+      0,
+      13,
+      0x49,
+      0x48,
+      0x44,
+      0x52, // length 13, "IHDR"
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      1, // width 1, height 1
+      8,
+      0,
+      0,
+      0,
+      0, // 8-bit, gray, deflate, filter method 0, no interlace
+      0x3a,
+      0x7e,
+      0x9b,
+      0x55, // CRC-32 of "IHDR" and the 13 bytes
     ]);
     const idatLength = (png[33]! << 24) | (png[34]! << 16) | (png[35]! << 8) | png[36]!;
     expect(bytes.slice(37, 41)).toEqual([0x49, 0x44, 0x41, 0x54]); // "IDAT"
@@ -49,12 +70,12 @@ describe('encodePng', () => {
   });
 
   it('rejects 5 channels and a wrong pixel count', () => {
-    expect(() => encodePng({ width: 1, height: 1, channels: 5, pixels: new Uint8Array(5) })).toThrow(
-      'encodePng: expected 1, 2, 3 or 4 channels, got 5',
-    );
-    expect(() => encodePng({ width: 2, height: 2, channels: 1, pixels: new Uint8Array(3) })).toThrow(
-      'encodePng: expected 4 bytes for [2, 2, 1], got 3',
-    );
+    expect(() =>
+      encodePng({ width: 1, height: 1, channels: 5, pixels: new Uint8Array(5) }),
+    ).toThrow('encodePng: expected 1, 2, 3 or 4 channels, got 5');
+    expect(() =>
+      encodePng({ width: 2, height: 2, channels: 1, pixels: new Uint8Array(3) }),
+    ).toThrow('encodePng: expected 4 bytes for [2, 2, 1], got 3');
   });
 });
 
@@ -84,7 +105,10 @@ describe('decodePng', () => {
     const png = Uint8Array.from([
       ...SIGNATURE,
       ...ihdr(2, 4, 0),
-      ...chunk('tEXt', Array.from('Comment\0hi', (c) => c.charCodeAt(0))),
+      ...chunk(
+        'tEXt',
+        Array.from('Comment\0hi', (c) => c.charCodeAt(0)),
+      ),
       ...chunk('IDAT', compressed.subarray(0, 5)),
       ...chunk('IDAT', compressed.subarray(5)),
       ...chunk('IEND', []),
@@ -105,10 +129,17 @@ describe('decodePng', () => {
     flipped[20] = (flipped[20] as number) ^ 1; // inside IHDR's data
     expectError(flipped, 'corrupt: CRC mismatch in chunk IHDR at byte 8');
     const headerOnly = (colorType: number, depth: number, interlace: number): Uint8Array =>
-      Uint8Array.from([...SIGNATURE, ...ihdr(2, 2, colorType, depth, interlace), ...chunk('IEND', [])]);
+      Uint8Array.from([
+        ...SIGNATURE,
+        ...ihdr(2, 2, colorType, depth, interlace),
+        ...chunk('IEND', []),
+      ]);
     expectError(headerOnly(0, 8, 1), 'unsupported: interlaced (Adam7) PNGs are not read');
     expectError(headerOnly(3, 8, 0), 'unsupported colour type 3');
     expectError(headerOnly(0, 16, 0), 'unsupported bit depth 16: only 8-bit PNGs are read');
-    expectError(good.subarray(0, good.length - 12), 'truncated: the file ends before the IEND chunk');
+    expectError(
+      good.subarray(0, good.length - 12),
+      'truncated: the file ends before the IEND chunk',
+    );
   });
 });

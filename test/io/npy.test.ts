@@ -61,7 +61,10 @@ describe('npy', () => {
     const data = Float64Array.from([Math.PI, -1e300, 5e-324]);
     const back = parseNpy(encodeNpy({ dtype: 'float64', shape: [3, 1], data }), 'b.npy');
     expect(back).toEqual({ dtype: 'float64', shape: [3, 1], data });
-    const empty = parseNpy(encodeNpy({ dtype: 'float64', shape: [0, 4], data: new Float64Array(0) }), 'e.npy');
+    const empty = parseNpy(
+      encodeNpy({ dtype: 'float64', shape: [0, 4], data: new Float64Array(0) }),
+      'e.npy',
+    );
     expect(empty.shape).toEqual([0, 4]);
   });
 
@@ -81,24 +84,62 @@ describe('npy', () => {
 
   it('parseNpy format 2.0 and 3.0 headers', () => {
     const payload = f32([1, 2]);
-    expect(parseNpy(handMade(header('<f4', '(1, 2)'), payload, 2), 'v2.npy').data).toEqual(Float32Array.from([1, 2]));
+    expect(parseNpy(handMade(header('<f4', '(1, 2)'), payload, 2), 'v2.npy').data).toEqual(
+      Float32Array.from([1, 2]),
+    );
     expect(parseNpy(handMade(header('<f4', '(2, 1)'), payload, 3), 'v3.npy').shape).toEqual([2, 1]);
   });
 
   it('parseNpy bad files are UserErrors naming the file and the problem', () => {
     const ok = f32([1, 2, 3, 4]);
-    expectUserError(() => parseNpy(new TextEncoder().encode('hello world, not npy'), 'x.npy'), /x\.npy: not a \.npy file/);
-    expectUserError(() => parseNpy(handMade(header('<f4', '(2, 2)'), ok, 4), 'v4.npy'), /v4\.npy: unsupported \.npy format version 4\.0/);
-    expectUserError(() => parseNpy(handMade(header('>f4', '(2, 2)'), ok), 'be.npy'), /be\.npy: dtype '>f4' is not accepted \(big-endian\)/);
-    expectUserError(() => parseNpy(handMade(header('<i4', '(2, 2)'), ok), 'int.npy'), /int\.npy: dtype '<i4' is not accepted/);
-    expectUserError(() => parseNpy(handMade(header('<f4', '(2, 2)', 'True'), ok), 'f.npy'), /f\.npy: fortran_order is True/);
-    expectUserError(() => parseNpy(handMade(header('<f4', '(4,)'), ok), '1d.npy'), /1d\.npy: shape \(4\) is not 2-D/);
-    expectUserError(() => parseNpy(handMade(header('<f4', '(1, 2, 2)'), ok), '3d.npy'), /shape \(1, 2, 2\) is not 2-D/);
-    expectUserError(() => parseNpy(handMade(header('<f4', '(2, 3)'), ok), 't.npy'), /t\.npy: truncated data: shape \(2, 3\) needs 24 bytes, the file holds 16/);
-    expectUserError(() => parseNpy(handMade(header('<f4', '(1, 3)'), ok), 'x.npy'), /4 unexpected bytes after/);
-    expectUserError(() => parseNpy(handMade("{'descr': '<f4', 'shape': (2, 2)}\n", ok), 'm.npy'), /m\.npy: bad header .*'fortran_order' is missing/);
-    expectUserError(() => parseNpy(handMade('__import__("os")\n', ok), 'evil.npy'), /evil\.npy: bad header/);
-    expectUserError(() => parseNpy(handMade(header('<f4', '(2, 2)'), ok).subarray(0, 30), 'h.npy'), /h\.npy: truncated header/);
+    expectUserError(
+      () => parseNpy(new TextEncoder().encode('hello world, not npy'), 'x.npy'),
+      /x\.npy: not a \.npy file/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('<f4', '(2, 2)'), ok, 4), 'v4.npy'),
+      /v4\.npy: unsupported \.npy format version 4\.0/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('>f4', '(2, 2)'), ok), 'be.npy'),
+      /be\.npy: dtype '>f4' is not accepted \(big-endian\)/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('<i4', '(2, 2)'), ok), 'int.npy'),
+      /int\.npy: dtype '<i4' is not accepted/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('<f4', '(2, 2)', 'True'), ok), 'f.npy'),
+      /f\.npy: fortran_order is True/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('<f4', '(4,)'), ok), '1d.npy'),
+      /1d\.npy: shape \(4\) is not 2-D/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('<f4', '(1, 2, 2)'), ok), '3d.npy'),
+      /shape \(1, 2, 2\) is not 2-D/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('<f4', '(2, 3)'), ok), 't.npy'),
+      /t\.npy: truncated data: shape \(2, 3\) needs 24 bytes, the file holds 16/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('<f4', '(1, 3)'), ok), 'x.npy'),
+      /4 unexpected bytes after/,
+    );
+    expectUserError(
+      () => parseNpy(handMade("{'descr': '<f4', 'shape': (2, 2)}\n", ok), 'm.npy'),
+      /m\.npy: bad header .*'fortran_order' is missing/,
+    );
+    expectUserError(
+      () => parseNpy(handMade('__import__("os")\n', ok), 'evil.npy'),
+      /evil\.npy: bad header/,
+    );
+    expectUserError(
+      () => parseNpy(handMade(header('<f4', '(2, 2)'), ok).subarray(0, 30), 'h.npy'),
+      /h\.npy: truncated header/,
+    );
   });
 
   it('readNpy missing file is a UserError naming it', () => {
@@ -110,6 +151,8 @@ describe('npy', () => {
   });
 
   it('encodeNpy rejects a data length that does not match the shape', () => {
-    expect(() => encodeNpy({ dtype: 'float32', shape: [2, 2], data: new Float32Array(3) })).toThrow(/encodeNpy: expected 4 float32 values/);
+    expect(() => encodeNpy({ dtype: 'float32', shape: [2, 2], data: new Float32Array(3) })).toThrow(
+      /encodeNpy: expected 4 float32 values/,
+    );
   });
 });

@@ -60,7 +60,9 @@ describe('GAN losses on logits r=[1.5,-0.5,0.25] f=[-2,0.75,0]', () => {
   });
 
   it('ganLossByName rejects unknown names with the choices', () => {
-    expect(() => ganLossByName('wgan')).toThrow(/--loss: unknown loss 'wgan'; choose one of ns, hinge/);
+    expect(() => ganLossByName('wgan')).toThrow(
+      /--loss: unknown loss 'wgan'; choose one of ns, hinge/,
+    );
   });
 });
 
@@ -87,14 +89,20 @@ describe('gradientPenalty with a leaky-ReLU critic (double backprop)', () => {
     let penalty = 0;
     const gradW = [0, 0, 0];
     for (let b = 0; b < 2; b++) {
-      const slopes = [0, 1, 2].map((i) => ((w[i] as number) * (x[b * 3 + i] as number) > 0 ? 1 : alpha));
+      const slopes = [0, 1, 2].map((i) =>
+        (w[i] as number) * (x[b * 3 + i] as number) > 0 ? 1 : alpha,
+      );
       const g = [0, 1, 2].map((i) => (a[i] as number) * (w[i] as number) * (slopes[i] as number));
       const norm = Math.sqrt(g.reduce((s, v) => s + v * v, 0));
       penalty += (norm - 1) ** 2 / 2;
       // d/dw_i (norm - 1)^2 = 2 (norm - 1) * g_i / norm * a_i * slope_i
       for (let i = 0; i < 3; i++) {
-        gradW[i] = (gradW[i] as number) +
-          ((2 * (norm - 1) * (g[i] as number)) / norm) * (a[i] as number) * (slopes[i] as number) / 2;
+        gradW[i] =
+          (gradW[i] as number) +
+          (((2 * (norm - 1) * (g[i] as number)) / norm) *
+            (a[i] as number) *
+            (slopes[i] as number)) /
+            2;
       }
     }
     return { penalty, gradW };
@@ -128,7 +136,9 @@ describe('gradientPenalty with a leaky-ReLU critic (double backprop)', () => {
       const e = tf.tensor1d([0.1, 0.2, 0.3, 0.4]);
       const gp = gradientPenalty(critic, real, fake, e, 2);
       // Gradient is 2 everywhere: norm sqrt(8), penalty (sqrt(8) - 1)^2 in each chunk.
-      expectClose(gp.dataSync(), [(Math.sqrt(8) - 1) ** 2, (Math.sqrt(8) - 1) ** 2], { rtol: 1e-5 });
+      expectClose(gp.dataSync(), [(Math.sqrt(8) - 1) ** 2, (Math.sqrt(8) - 1) ** 2], {
+        rtol: 1e-5,
+      });
       expect(() => gradientPenalty(critic, real, fake, e, 3)).toThrow(/not divisible into 3/);
       tf.dispose([real, fake, e, gp]);
     });

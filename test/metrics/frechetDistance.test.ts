@@ -22,9 +22,14 @@ describe('frechetDistance', () => {
     const s1 = [1, 4, 0.25, 9];
     const s2 = [2, 1, 0.25, 0];
     let expected = 0;
-    for (let i = 0; i < 4; i++) expected += (m1[i]! - m2[i]!) ** 2 + s1[i]! + s2[i]! - 2 * Math.sqrt(s1[i]! * s2[i]!);
+    for (let i = 0; i < 4; i++)
+      expected += (m1[i]! - m2[i]!) ** 2 + s1[i]! + s2[i]! - 2 * Math.sqrt(s1[i]! * s2[i]!);
     const r = await frechetFromStatistics(
-      Float64Array.from(m1), diagonal(s1), Float64Array.from(m2), diagonal(s2), ts,
+      Float64Array.from(m1),
+      diagonal(s1),
+      Float64Array.from(m2),
+      diagonal(s2),
+      ts,
     );
     expect(r.value).toBeCloseTo(expected, 12);
     expect(r.linalg).toBe('typescript');
@@ -67,11 +72,12 @@ describe('frechetDistance', () => {
     const stats = featureStatistics({ data, samples: n, dims: d });
     const c = centred(data, n, d);
     const expected = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += c[k]![i]! * c[k]![j]!;
-      expected[i * d + j] = s / (n - 1);
-    }
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += c[k]![i]! * c[k]![j]!;
+        expected[i * d + j] = s / (n - 1);
+      }
     expectClose(stats.covariance, expected, { rtol: 1e-12, atol: 1e-13 });
   });
 
@@ -80,7 +86,13 @@ describe('frechetDistance', () => {
     const r = await frechetDistance(f, f, { ...ts, provenance: { extractor: 'test' } });
     expect(r.value).toBeGreaterThanOrEqual(0);
     expect(r.value).toBeLessThan(1e-10);
-    expect(r).toMatchObject({ metric: 'fid', realSamples: 40, fakeSamples: 40, dims: 6, provenance: { extractor: 'test' } });
+    expect(r).toMatchObject({
+      metric: 'fid',
+      realSamples: 40,
+      fakeSamples: 40,
+      dims: 6,
+      provenance: { extractor: 'test' },
+    });
   });
 
   it('frechetDistance rank-deficient real=[50,100] fake=[60,100] matches the cross-product route', async () => {
@@ -98,17 +110,22 @@ describe('frechetDistance', () => {
     const b = centred(fake, 60, d);
     const cross = a.map((ra) => b.map((rb) => ra.reduce((s, x, k) => s + x * rb[k]!, 0)));
     const gram = new Float64Array(50 * 50);
-    for (let i = 0; i < 50; i++) for (let j = 0; j < 50; j++) {
-      gram[i * 50 + j] = cross[i]!.reduce((s, x, k) => s + x * cross[j]![k]!, 0);
-    }
-    const traceSqrt = jacobiEigenvalues(gram, 50).reduce((s, l) => s + Math.sqrt(Math.max(l, 0)), 0) / Math.sqrt(49 * 59);
+    for (let i = 0; i < 50; i++)
+      for (let j = 0; j < 50; j++) {
+        gram[i * 50 + j] = cross[i]!.reduce((s, x, k) => s + x * cross[j]![k]!, 0);
+      }
+    const traceSqrt =
+      jacobiEigenvalues(gram, 50).reduce((s, l) => s + Math.sqrt(Math.max(l, 0)), 0) /
+      Math.sqrt(49 * 59);
     let meanTerm = 0;
     let traces = 0;
     for (let j = 0; j < d; j++) {
       const ma = real.filter((_, i) => i % d === j).reduce((s, x) => s + x, 0) / 50;
       const mb = fake.filter((_, i) => i % d === j).reduce((s, x) => s + x, 0) / 60;
       meanTerm += (ma - mb) ** 2;
-      traces += a.reduce((s, row) => s + row[j]! ** 2, 0) / 49 + b.reduce((s, row) => s + row[j]! ** 2, 0) / 59;
+      traces +=
+        a.reduce((s, row) => s + row[j]! ** 2, 0) / 49 +
+        b.reduce((s, row) => s + row[j]! ** 2, 0) / 59;
     }
     const expected = meanTerm + traces - 2 * traceSqrt;
     expect(Number.isFinite(r.value)).toBe(true);
@@ -127,8 +144,14 @@ describe('frechetDistance', () => {
 
   it('frechetDistance rejects mismatched dims [5,3] vs [5,4]', async () => {
     await expect(
-      frechetDistance({ data: new Float64Array(15), samples: 5, dims: 3 }, { data: new Float64Array(20), samples: 5, dims: 4 }, ts),
-    ).rejects.toThrow(/frechetDistance: expected real and fake features of the same dims, got 3 and 4/);
+      frechetDistance(
+        { data: new Float64Array(15), samples: 5, dims: 3 },
+        { data: new Float64Array(20), samples: 5, dims: 4 },
+        ts,
+      ),
+    ).rejects.toThrow(
+      /frechetDistance: expected real and fake features of the same dims, got 3 and 4/,
+    );
   });
 
   it('loadLinalg auto falls back to a working implementation and names it', async () => {
@@ -141,16 +164,18 @@ describe('frechetDistance', () => {
     const a = gaussian(41, 9 * 13);
     const b = gaussian(42, 6 * 13);
     const out = multiplyABt(a, 9, b, 6, 13, new Float64Array(54));
-    for (let i = 0; i < 9; i++) for (let j = 0; j < 6; j++) {
-      let s = 0;
-      for (let k = 0; k < 13; k++) s += a[i * 13 + k]! * b[j * 13 + k]!;
-      expect(out[i * 6 + j]).toBeCloseTo(s, 12);
-    }
+    for (let i = 0; i < 9; i++)
+      for (let j = 0; j < 6; j++) {
+        let s = 0;
+        for (let k = 0; k < 13; k++) s += a[i * 13 + k]! * b[j * 13 + k]!;
+        expect(out[i * 6 + j]).toBeCloseTo(s, 12);
+      }
     const lower = multiplyABt(a, 9, a, 9, 13, new Float64Array(81).fill(7), { lower: true });
-    for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) {
-      let s = 0;
-      for (let k = 0; k < 13; k++) s += a[i * 13 + k]! * a[j * 13 + k]!;
-      expect(lower[i * 9 + j]).toBeCloseTo(j <= i ? s : 7, 12);
-    }
+    for (let i = 0; i < 9; i++)
+      for (let j = 0; j < 9; j++) {
+        let s = 0;
+        for (let k = 0; k < 13; k++) s += a[i * 13 + k]! * a[j * 13 + k]!;
+        expect(lower[i * 9 + j]).toBeCloseTo(j <= i ? s : 7, 12);
+      }
   });
 });

@@ -24,9 +24,11 @@ describe('inceptionScore', () => {
     expect(() => inceptionScore(Float64Array.from([1.5, -0.5]), 1, 2, { splits: 1 })).toThrow(
       /inceptionScore: expected probabilities .* got -0.5 at row 0, class 1/,
     );
-    expect(() => inceptionScore(Float64Array.from([0.5, 0.5, 0.4, 0.4]), 2, 2, { splits: 1 })).toThrow(
-      /sum to 1 within 0.001, got 0.8.* at row 1/,
+    expect(() =>
+      inceptionScore(Float64Array.from([0.5, 0.5, 0.4, 0.4]), 2, 2, { splits: 1 }),
+    ).toThrow(/sum to 1 within 0.001, got 0.8.* at row 1/);
+    expect(() => inceptionScore(new Float64Array(4).fill(0.5), 2, 2, { splits: 3 })).toThrow(
+      /splits <= samples/,
     );
-    expect(() => inceptionScore(new Float64Array(4).fill(0.5), 2, 2, { splits: 3 })).toThrow(/splits <= samples/);
   });
 });

@@ -36,12 +36,24 @@ describe('kernelInceptionDistance', () => {
     const r = kernelInceptionDistance(real, fake, { subsets: 1, subsetSize: m, seed: 3 });
     expect(r.value).toBeCloseTo(directMmd(x, y, m, d), 12);
     expect(r.std).toBe(0);
-    expect(r).toMatchObject({ metric: 'kid', subsets: 1, subsetSize: m, realSamples: m, fakeSamples: m, dims: d });
+    expect(r).toMatchObject({
+      metric: 'kid',
+      subsets: 1,
+      subsetSize: m,
+      realSamples: m,
+      fakeSamples: m,
+      dims: d,
+    });
     expect(r.note).toBeUndefined();
   });
 
   it('KID x=[9,5] subsetSize=20 is capped at 9 with a note; 4 subsets of the whole set agree', () => {
-    const r = kernelInceptionDistance(real, fake, { subsets: 4, subsetSize: 20, seed: 1, provenance: { split: 'train' } });
+    const r = kernelInceptionDistance(real, fake, {
+      subsets: 4,
+      subsetSize: 20,
+      seed: 1,
+      provenance: { split: 'train' },
+    });
     expect(r.subsetSize).toBe(m);
     expect(r.note).toMatch(/capped at 9/);
     expect(r.value).toBeCloseTo(directMmd(x, y, m, d), 12);
@@ -59,7 +71,9 @@ describe('kernelInceptionDistance', () => {
   });
 
   it('KID rejects mismatched dims and subsets=0', () => {
-    expect(() => kernelInceptionDistance(real, { data: new Float64Array(8), samples: 2, dims: 4 })).toThrow(/same dims, got 5 and 4/);
+    expect(() =>
+      kernelInceptionDistance(real, { data: new Float64Array(8), samples: 2, dims: 4 }),
+    ).toThrow(/same dims, got 5 and 4/);
     expect(() => kernelInceptionDistance(real, fake, { subsets: 0 })).toThrow(/subsets >= 1/);
   });
 });

@@ -21,20 +21,29 @@ describe('native float64 linear algebra (LAPACK and BLAS through the addon)', ()
     if (required) expect(native?.covariance, 'build the addon: npm run build:native').toBeDefined();
   });
 
-  it.runIf(native?.covariance !== undefined)('covariance of [300, 17] matches the TypeScript one', () => {
-    const x = features(300, 17, 1);
-    const reference = featureStatistics(x);
-    const fast = featureStatistics(x, native);
-    expectClose(fast.covariance, reference.covariance, { rtol: 1e-10, atol: 1e-12 });
-    expectClose(fast.mean, reference.mean, { rtol: 1e-12, atol: 1e-14 });
-  });
+  it.runIf(native?.covariance !== undefined)(
+    'covariance of [300, 17] matches the TypeScript one',
+    () => {
+      const x = features(300, 17, 1);
+      const reference = featureStatistics(x);
+      const fast = featureStatistics(x, native);
+      expectClose(fast.covariance, reference.covariance, { rtol: 1e-10, atol: 1e-12 });
+      expectClose(fast.mean, reference.mean, { rtol: 1e-12, atol: 1e-14 });
+    },
+  );
 
-  it.runIf(native?.multiplyABt !== undefined)('A B^T of [7, 5] x [4, 5] matches the TypeScript one', () => {
-    const a = features(7, 5, 2).data;
-    const b = features(4, 5, 3).data;
-    const reference = multiplyABt(a, 7, b, 4, 5, new Float64Array(28));
-    expectClose(native?.multiplyABt?.(a, 7, b, 4, 5) ?? [], reference, { rtol: 1e-12, atol: 1e-12 });
-  });
+  it.runIf(native?.multiplyABt !== undefined)(
+    'A B^T of [7, 5] x [4, 5] matches the TypeScript one',
+    () => {
+      const a = features(7, 5, 2).data;
+      const b = features(4, 5, 3).data;
+      const reference = multiplyABt(a, 7, b, 4, 5, new Float64Array(28));
+      expectClose(native?.multiplyABt?.(a, 7, b, 4, 5) ?? [], reference, {
+        rtol: 1e-12,
+        atol: 1e-12,
+      });
+    },
+  );
 
   it.runIf(native !== undefined)('FID of [200, 40] sets is the same by either path', async () => {
     const real = features(200, 40, 4);

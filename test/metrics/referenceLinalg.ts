@@ -26,7 +26,9 @@ export function gaussian(seed: number, count: number): Float64Array {
 
 /** Eigenvalues of a small symmetric [n, n] matrix by cyclic Jacobi rotations. */
 export function jacobiEigenvalues(input: ArrayLike<number>, n: number): number[] {
-  const a = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => input[i * n + j] as number));
+  const a = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => input[i * n + j] as number),
+  );
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) off += a[i]![j]! ** 2;
@@ -60,7 +62,8 @@ export function jacobiEigenvalues(input: ArrayLike<number>, n: number): number[]
 /** Centred copy of a [samples, dims] matrix, as nested arrays. */
 export function centred(data: ArrayLike<number>, samples: number, dims: number): number[][] {
   const mean = new Array<number>(dims).fill(0);
-  for (let s = 0; s < samples; s++) for (let j = 0; j < dims; j++) mean[j]! += data[s * dims + j] as number;
+  for (let s = 0; s < samples; s++)
+    for (let j = 0; j < dims; j++) mean[j]! += data[s * dims + j] as number;
   for (let j = 0; j < dims; j++) mean[j]! /= samples;
   return Array.from({ length: samples }, (_, s) =>
     Array.from({ length: dims }, (_, j) => (data[s * dims + j] as number) - mean[j]!),

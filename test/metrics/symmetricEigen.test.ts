@@ -56,7 +56,8 @@ describe('symmetricEigen', () => {
     it(`symmetricEigen random symmetric n=${n}: A = V diag V^T, V^T V = I`, () => {
       const g = gaussian(n, n * n);
       const a = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = g[i * n + j]!;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = g[i * n + j]!;
       checkDecomposition(a, n);
     });
   }
@@ -79,6 +80,8 @@ describe('symmetricEigen', () => {
   });
 
   it('symmetricEigen rejects a non-square length', () => {
-    expect(() => symmetricEigen(new Float64Array(5), 2)).toThrow(/symmetricEigen: expected an \[n, n\]/);
+    expect(() => symmetricEigen(new Float64Array(5), 2)).toThrow(
+      /symmetricEigen: expected an \[n, n\]/,
+    );
   });
 });

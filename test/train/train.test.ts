@@ -29,7 +29,8 @@ function tinyConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
   };
 }
 
-const quiet = () => new ProgressReporter({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
+const quiet = () =>
+  new ProgressReporter({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
 const tempDir = () => mkdtempSync(join(tmpdir(), 'dag-gan-train-'));
 
 describe('train, tiny run on cpu (dim 2, batch 4, 60 images)', () => {
@@ -46,8 +47,14 @@ describe('train, tiny run on cpu (dim 2, batch 4, 60 images)', () => {
     const records = MetricsLog.read(join(out, 'metrics.jsonl'));
     expect(records.map((r) => r.step)).toEqual([1, 2, 3, 4]);
     for (const record of records) {
-      for (const key of ['loss/D', 'loss/G', 'loss/D/main', 'loss/D/dag/rotation/rotate90',
-        'loss/G/dag/rotation/rotate270', 'images_per_second']) {
+      for (const key of [
+        'loss/D',
+        'loss/G',
+        'loss/D/main',
+        'loss/D/dag/rotation/rotate90',
+        'loss/G/dag/rotation/rotate270',
+        'images_per_second',
+      ]) {
         expect(Number.isFinite(record[key]), key).toBe(true);
       }
     }
@@ -65,8 +72,9 @@ describe('train, tiny run on cpu (dim 2, batch 4, 60 images)', () => {
   it('refuses to overwrite a run folder without --resume', async () => {
     const out = tempDir();
     await runTraining(tinyConfig({ steps: 1 }), { out, resume: false, reporter: quiet() });
-    await expect(runTraining(tinyConfig({ steps: 1 }), { out, resume: false, reporter: quiet() }))
-      .rejects.toThrow(/already holds a run.*--resume/);
+    await expect(
+      runTraining(tinyConfig({ steps: 1 }), { out, resume: false, reporter: quiet() }),
+    ).rejects.toThrow(/already holds a run.*--resume/);
   });
 
   for (const loss of ['ns', 'wgan-gp'] as const) {
@@ -90,7 +98,11 @@ describe('train, tiny run on cpu (dim 2, batch 4, 60 images)', () => {
       });
       expect(first.stopped).toBe(true);
       expect(first.step).toBe(3);
-      const second = await runTraining(tinyConfig(overrides), { out: interrupted, resume: true, reporter: quiet() });
+      const second = await runTraining(tinyConfig(overrides), {
+        out: interrupted,
+        resume: true,
+        reporter: quiet(),
+      });
       expect(second.step).toBe(4);
 
       const a = MetricsLog.read(join(straight, 'metrics.jsonl'));

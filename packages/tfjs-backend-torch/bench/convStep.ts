@@ -46,7 +46,9 @@ async function time(backend: string, reps: number): Promise<void> {
   for (let i = 0; i < reps; i++) forwardBackward(ws, x);
   const ms = (performance.now() - start) / reps;
   const fallbacks = JSON.stringify(getFallbackCounts());
-  console.log(`${backend.padEnd(6)} ${ms.toFixed(2)} ms per forward+backward; fallbacks ${fallbacks}`);
+  console.log(
+    `${backend.padEnd(6)} ${ms.toFixed(2)} ms per forward+backward; fallbacks ${fallbacks}`,
+  );
   resetFallbackCounts();
   tf.dispose([x, ...ws]);
 }

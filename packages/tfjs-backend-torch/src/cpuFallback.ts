@@ -114,9 +114,7 @@ function installExitReport(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     const entries = Object.entries(getFallbackCounts());
-    const text = entries.length
-      ? entries.map(([name, n]) => `${name} ${n}`).join(', ')
-      : 'none';
+    const text = entries.length ? entries.map(([name, n]) => `${name} ${n}`).join(', ') : 'none';
     process.stderr.write(`cpu fallback kernels: ${text}\n`);
   });
 }

@@ -10,7 +10,11 @@ import { installLeakyReluGradient } from './leakyReluGradient.js';
 import { addon, unavailableReason } from './native.js';
 import { TorchBackend } from './torchBackend.js';
 
-export { registerCpuFallbackKernels, getFallbackCounts, resetFallbackCounts } from './cpuFallback.js';
+export {
+  registerCpuFallbackKernels,
+  getFallbackCounts,
+  resetFallbackCounts,
+} from './cpuFallback.js';
 export type { CpuFallbackOptions } from './cpuFallback.js';
 export { LEAKY_RELU_GRAD, installLeakyReluGradient } from './leakyReluGradient.js';
 export { TorchBackend } from './torchBackend.js';
@@ -36,7 +40,8 @@ export function torchUnavailableReason(): string {
 }
 
 function requireAddon(operation: string): NonNullable<typeof addon> {
-  if (!addon) throw new Error(`${operation}: the torch backend is unavailable: ${unavailableReason}`);
+  if (!addon)
+    throw new Error(`${operation}: the torch backend is unavailable: ${unavailableReason}`);
   return addon;
 }
 

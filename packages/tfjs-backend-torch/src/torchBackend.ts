@@ -104,7 +104,8 @@ export class TorchBackend extends KernelBackend {
       throw new Error(`torch backend: dtype ${dtype} is not supported (float32, int32, bool are)`);
     }
     const size = util.sizeFromShape(shape);
-    const typed = values == null ? typedArrayFor(dtype, new Float32Array(size)) : typedArrayFor(dtype, values);
+    const typed =
+      values == null ? typedArrayFor(dtype, new Float32Array(size)) : typedArrayFor(dtype, values);
     return this.addon.write(typed, code, shape);
   }
 

@@ -18,7 +18,10 @@ function step(w: tf.Variable, x: tf.Tensor4D): void {
   const loss = () =>
     tf.tidy(() => {
       const f = (v: tf.Tensor) => {
-        const h = tf.leakyRelu(tf.conv2d(v as tf.Tensor4D, w as unknown as tf.Tensor4D, 2, 'same'), 0.2);
+        const h = tf.leakyRelu(
+          tf.conv2d(v as tf.Tensor4D, w as unknown as tf.Tensor4D, 2, 'same'),
+          0.2,
+        );
         const m = tf.moments(h, [0, 1, 2]);
         return tf.sum(tf.softplus(tf.div(tf.sub(h, m.mean), tf.sqrt(tf.add(m.variance, 1e-5)))));
       };
@@ -75,7 +78,10 @@ describe.skipIf(torchSkipped)('torch backend contract', () => {
     await tf.setBackend('torch');
     const backend = tf.backend();
     const x = tf.ones([3, 3]);
-    const mem = tf.memory() as tf.MemoryInfo & { numNativeTensors: number; numBytesInTorch: number };
+    const mem = tf.memory() as tf.MemoryInfo & {
+      numNativeTensors: number;
+      numBytesInTorch: number;
+    };
     expect(mem.numNativeTensors).toBe(backend.numDataIds());
     expect(mem.numBytesInTorch).toBeGreaterThanOrEqual(36);
     x.dispose();
@@ -116,7 +122,9 @@ describe.skipIf(torchSkipped)('torch backend contract', () => {
   it('leakyRelu gradient runs the fused kernel on torch and matches the formula', async () => {
     await tf.setBackend('torch');
     const x = tf.tensor([-2, -0.5, 0, 0.5, 2]);
-    const profile = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(tf.leakyRelu(v, 0.1)))(x));
+    const profile = await tf.profile(() =>
+      tf.grad((v: tf.Tensor) => tf.sum(tf.leakyRelu(v, 0.1)))(x),
+    );
     expect(profile.kernelNames).toContain(LEAKY_RELU_GRAD);
     expect(profile.kernelNames).not.toContain('Select');
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.leakyRelu(v, 0.1)))(x);
@@ -156,7 +164,11 @@ describe.skipIf(torchSkipped)('torch backend contract', () => {
     expectClose(eigenvalues, [1, 3], { rtol: 1e-12, atol: 1e-12 });
     // Column i is eigenvector i: [1,-1]/sqrt2 and [1,1]/sqrt2 up to sign.
     const s = Math.SQRT1_2;
-    expectClose([Math.abs(eigenvectors[0] as number), Math.abs(eigenvectors[2] as number)], [s, s], { rtol: 1e-12 });
+    expectClose(
+      [Math.abs(eigenvectors[0] as number), Math.abs(eigenvectors[2] as number)],
+      [s, s],
+      { rtol: 1e-12 },
+    );
     expect((eigenvectors[0] as number) * (eigenvectors[2] as number)).toBeLessThan(0);
     expect((eigenvectors[1] as number) * (eigenvectors[3] as number)).toBeGreaterThan(0);
     const d = symmetricEigen(new Float64Array([5, 0, 0, 0, -1, 0, 0, 0, 2]), 3);

@@ -82,9 +82,15 @@ describe.skipIf(torchSkipped)('element-wise kernels', () => {
     ['lessEqual', tf.lessEqual],
   ];
   const BROADCASTS: Array<[number[], number[]]> = [
-    [[2, 3], [2, 3]],
+    [
+      [2, 3],
+      [2, 3],
+    ],
     [[2, 3], [3]],
-    [[2, 1, 4], [3, 1]],
+    [
+      [2, 1, 4],
+      [3, 1],
+    ],
     [[4], []],
     [[0, 3], [3]],
   ];
@@ -143,16 +149,25 @@ describe.skipIf(torchSkipped)('element-wise kernels', () => {
     it(`${name} gradient x=[2,5]`, () => gradParity([[2, 5]], op));
   }
   it('binary gradients a=[2,1,3] b=[4,1]', () =>
-    gradParity([[2, 1, 3], [4, 1]], (a, b) =>
-      // tfjs's own maximum gradient does not reduce broadcast dimensions, so it is not here.
-      tf.addN([tf.mul(a, b), tf.div(a, tf.add(tf.abs(b), 1)), tf.sub(a, b)]),
+    gradParity(
+      [
+        [2, 1, 3],
+        [4, 1],
+      ],
+      (a, b) =>
+        // tfjs's own maximum gradient does not reduce broadcast dimensions, so it is not here.
+        tf.addN([tf.mul(a, b), tf.div(a, tf.add(tf.abs(b), 1)), tf.sub(a, b)]),
     ));
   it('leakyRelu second derivative x=[3,4] alpha=0.2', () =>
     parity((make) => {
       const x = make([3, 4]);
       const w = make([3, 4]);
       const g = (v: tf.Tensor) =>
-        tf.sum(tf.square(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(tf.mul(u, w), 0.2), w)))(v)));
+        tf.sum(
+          tf.square(
+            tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(tf.mul(u, w), 0.2), w)))(v),
+          ),
+        );
       return [tf.grad(g)(x), tf.grad((v: tf.Tensor) => g(x.mul(1)).add(tf.sum(v)))(w)];
     }));
 });

@@ -5,7 +5,9 @@ import { gradParity, ints, parity, requireTorch, torchSkipped } from './parity.j
 describe.skipIf(torchSkipped)('reductions and layout kernels', () => {
   requireTorch();
 
-  const REDUCTIONS: Array<[string, (x: tf.Tensor, axis?: number | number[], keep?: boolean) => tf.Tensor]> = [
+  const REDUCTIONS: Array<
+    [string, (x: tf.Tensor, axis?: number | number[], keep?: boolean) => tf.Tensor]
+  > = [
     ['sum', tf.sum],
     ['mean', tf.mean],
     ['max', tf.max],
@@ -69,10 +71,31 @@ describe.skipIf(torchSkipped)('reductions and layout kernels', () => {
   it('split x=[4,6] sizes=[1,-1,2] axis=1 and 2 equal parts axis=0', () =>
     parity((make) => [...tf.split(make([4, 6]), [1, -1, 2], 1), ...tf.split(make([4, 6]), 2, 0)]));
   it('pad x=[2,3,1] paddings=[[1,0],[2,3],[0,1]] value=0.5', () =>
-    parity((make) => tf.pad(make([2, 3, 1]), [[1, 0], [2, 3], [0, 1]], 0.5)));
+    parity((make) =>
+      tf.pad(
+        make([2, 3, 1]),
+        [
+          [1, 0],
+          [2, 3],
+          [0, 1],
+        ],
+        0.5,
+      ),
+    ));
   for (const mode of ['reflect', 'symmetric'] as const) {
     it(`mirrorPad x=[1,4,5,2] mode=${mode}`, () =>
-      parity((make) => tf.mirrorPad(make([1, 4, 5, 2]), [[0, 0], [2, 3], [1, 2], [0, 0]], mode)));
+      parity((make) =>
+        tf.mirrorPad(
+          make([1, 4, 5, 2]),
+          [
+            [0, 0],
+            [2, 3],
+            [1, 2],
+            [0, 0],
+          ],
+          mode,
+        ),
+      ));
   }
   it('reverse x=[2,3,4] axis=[1,2] and rotation by transpose+reverse', () =>
     parity((make) => {
@@ -90,7 +113,21 @@ describe.skipIf(torchSkipped)('reductions and layout kernels', () => {
       ];
     }));
   it('gather batchDims=1 x=[2,4] indices=[2,2] (cpu fallback)', () =>
-    parity((make) => tf.gather(make([2, 4]), tf.tensor([[1, 3], [0, 0]], [2, 2], 'int32'), 1, 1)));
+    parity((make) =>
+      tf.gather(
+        make([2, 4]),
+        tf.tensor(
+          [
+            [1, 3],
+            [0, 0],
+          ],
+          [2, 2],
+          'int32',
+        ),
+        1,
+        1,
+      ),
+    ));
   it('unsortedSegmentSum x=[5,3] ids=[5] numSegments=4 with an out-of-range id', () =>
     parity((make) =>
       tf.unsortedSegmentSum(make([5, 3]), tf.tensor([0, 3, 3, 1, 7], [5], 'int32'), 4),
@@ -108,12 +145,21 @@ describe.skipIf(torchSkipped)('reductions and layout kernels', () => {
     ]));
 
   it('layout gradients: slice, concat, pad, transpose, tile, gather, reverse', () =>
-    gradParity([[3, 4], [3, 2]], (a, b) => {
-      const c = tf.concat([tf.slice(a, [0, 1], [3, 2]), b], 1);
-      const p = tf.pad(tf.transpose(c), [[1, 0], [0, 2]]);
-      const g = tf.gather(tf.tile(p, [1, 2]), tf.tensor([0, 2, 2], [3], 'int32'), 0);
-      return tf.sum(tf.reverse(g, 1), 0);
-    }));
+    gradParity(
+      [
+        [3, 4],
+        [3, 2],
+      ],
+      (a, b) => {
+        const c = tf.concat([tf.slice(a, [0, 1], [3, 2]), b], 1);
+        const p = tf.pad(tf.transpose(c), [
+          [1, 0],
+          [0, 2],
+        ]);
+        const g = tf.gather(tf.tile(p, [1, 2]), tf.tensor([0, 2, 2], [3], 'int32'), 0);
+        return tf.sum(tf.reverse(g, 1), 0);
+      },
+    ));
   it('reduction gradients x=[3,4]', () =>
     gradParity([[3, 4]], (x) =>
       tf.addN([tf.sum(x, 1), tf.mean(x, 1), tf.max(x, 1), tf.min(x, 1), tf.sum(tf.softmax(x), 1)]),

@@ -2,7 +2,11 @@ import { describe, it } from 'vitest';
 import { tf } from '../../../src/tf.js';
 import { gradParity, parity, requireTorch, torchSkipped } from './parity.js';
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+type Pad =
+  | 'same'
+  | 'valid'
+  | number
+  | [[number, number], [number, number], [number, number], [number, number]];
 
 // Convolutions and products sum in a different order (ATen blocks its GEMMs), so their
 // tolerance is 1e-5 relative with 1e-5 absolute for sums that cancel near zero.
@@ -15,7 +19,18 @@ const CONVS: Array<[number[], number[], number | [number, number], Pad, number]>
   [[1, 7, 9, 2], [3, 2, 2, 3], [2, 3], 'valid', 1],
   [[1, 9, 9, 2], [3, 3, 2, 2], 1, 'same', 2],
   [[1, 6, 6, 1], [3, 3, 1, 2], 1, 1, 1],
-  [[1, 6, 7, 2], [3, 3, 2, 2], 2, [[0, 0], [1, 2], [0, 1], [0, 0]], 1],
+  [
+    [1, 6, 7, 2],
+    [3, 3, 2, 2],
+    2,
+    [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+    1,
+  ],
 ];
 
 describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels', () => {
@@ -24,11 +39,19 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
   for (const [xs, fs, stride, pad, dil] of CONVS) {
     const tag = `x=[${xs}] filter=[${fs}] strides=${JSON.stringify(stride)} pad=${JSON.stringify(pad)} dilation=${dil}`;
     it(`conv2d ${tag}`, () =>
-      parity((make) => tf.conv2d(make(xs) as tf.Tensor4D, make(fs) as tf.Tensor4D, stride, pad, 'NHWC', dil), SUMS));
+      parity(
+        (make) =>
+          tf.conv2d(make(xs) as tf.Tensor4D, make(fs) as tf.Tensor4D, stride, pad, 'NHWC', dil),
+        SUMS,
+      ));
     // tfjs has no conv2d gradient for dilations > 1.
     if (dil > 1) continue;
     it(`conv2d gradients ${tag}`, () =>
-      gradParity([xs, fs], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad, 'NHWC', dil), SUMS));
+      gradParity(
+        [xs, fs],
+        (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad, 'NHWC', dil),
+        SUMS,
+      ));
   }
   for (const [xs, fs, stride, pad] of [
     [[2, 7, 7, 3], [3, 3, 3, 2], 1, 'same'],
@@ -37,9 +60,22 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
   ] as Array<[number[], number[], number, Pad]>) {
     const tag = `x=[${xs}] filter=[${fs}] strides=${stride} pad=${pad}`;
     it(`depthwiseConv2d ${tag}`, () =>
-      parity((make) => tf.depthwiseConv2d(make(xs) as tf.Tensor4D, make(fs) as tf.Tensor4D, stride, pad as 'same'), SUMS));
+      parity(
+        (make) =>
+          tf.depthwiseConv2d(
+            make(xs) as tf.Tensor4D,
+            make(fs) as tf.Tensor4D,
+            stride,
+            pad as 'same',
+          ),
+        SUMS,
+      ));
     it(`depthwiseConv2d gradients ${tag}`, () =>
-      gradParity([xs, fs], (x, f) => tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad as 'same'), SUMS));
+      gradParity(
+        [xs, fs],
+        (x, f) => tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad as 'same'),
+        SUMS,
+      ));
   }
   for (const [ys, fs, out, stride, pad] of [
     [[2, 4, 4, 3], [4, 4, 2, 3], [2, 8, 8, 2], 2, 'same'],
@@ -48,33 +84,68 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
   ] as Array<[number[], number[], number[], number, 'same' | 'valid']>) {
     const tag = `x=[${ys}] filter=[${fs}] out=[${out}] strides=${stride} pad=${pad}`;
     it(`conv2dTranspose ${tag}`, () =>
-      parity((make) => tf.conv2dTranspose(make(ys) as tf.Tensor4D, make(fs) as tf.Tensor4D, out as [number, number, number, number], stride, pad), SUMS));
+      parity(
+        (make) =>
+          tf.conv2dTranspose(
+            make(ys) as tf.Tensor4D,
+            make(fs) as tf.Tensor4D,
+            out as [number, number, number, number],
+            stride,
+            pad,
+          ),
+        SUMS,
+      ));
     it(`conv2dTranspose gradients ${tag}`, () =>
-      gradParity([ys, fs], (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, out as [number, number, number, number], stride, pad), SUMS));
+      gradParity(
+        [ys, fs],
+        (x, f) =>
+          tf.conv2dTranspose(
+            x as tf.Tensor4D,
+            f as tf.Tensor4D,
+            out as [number, number, number, number],
+            stride,
+            pad,
+          ),
+        SUMS,
+      ));
   }
-  for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
+  for (const activation of [
+    'linear',
+    'relu',
+    'relu6',
+    'elu',
+    'sigmoid',
+    'leakyrelu',
+    'prelu',
+  ] as const) {
     it(`fused conv2d x=[1,6,6,2] filter=[3,3,2,3] bias=[3] activation=${activation}`, () =>
-      parity((make) =>
-        tf.fused.conv2d({
-          x: make([1, 6, 6, 2]) as tf.Tensor4D,
-          filter: make([3, 3, 2, 3]) as tf.Tensor4D,
-          strides: 1,
-          pad: 'same',
-          bias: make([3]),
-          activation,
-          preluActivationWeights: activation === 'prelu' ? make([3]) : undefined,
-          leakyreluAlpha: 0.3,
-        }), SUMS));
+      parity(
+        (make) =>
+          tf.fused.conv2d({
+            x: make([1, 6, 6, 2]) as tf.Tensor4D,
+            filter: make([3, 3, 2, 3]) as tf.Tensor4D,
+            strides: 1,
+            pad: 'same',
+            bias: make([3]),
+            activation,
+            preluActivationWeights: activation === 'prelu' ? make([3]) : undefined,
+            leakyreluAlpha: 0.3,
+          }),
+        SUMS,
+      ));
     it(`fused matMul a=[3,4] b=[4,5] bias=[5] activation=${activation}`, () =>
-      parity((make) =>
-        tf.fused.matMul({
-          a: make([3, 4]) as tf.Tensor2D,
-          b: make([4, 5]) as tf.Tensor2D,
-          bias: make([5]),
-          activation,
-          preluActivationWeights: activation === 'prelu' ? make([5]) : undefined,
-          leakyreluAlpha: 0.3,
-        }), SUMS));
+      parity(
+        (make) =>
+          tf.fused.matMul({
+            a: make([3, 4]) as tf.Tensor2D,
+            b: make([4, 5]) as tf.Tensor2D,
+            bias: make([5]),
+            activation,
+            preluActivationWeights: activation === 'prelu' ? make([5]) : undefined,
+            leakyreluAlpha: 0.3,
+          }),
+        SUMS,
+      ));
   }
   for (const [as, bs, ta, tb] of [
     [[3, 4], [4, 5], false, false],
@@ -88,7 +159,14 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
       parity((make) => tf.matMul(make(as), make(bs), ta, tb), SUMS));
   }
   it('matMul gradients a=[2,3,4] b=[2,4,5]', () =>
-    gradParity([[2, 3, 4], [2, 4, 5]], (a, b) => tf.matMul(a, b), SUMS));
+    gradParity(
+      [
+        [2, 3, 4],
+        [2, 4, 5],
+      ],
+      (a, b) => tf.matMul(a, b),
+      SUMS,
+    ));
   it('batchNorm x=[2,3,3,4] with mean/var/offset/scale=[4] and without offset', () =>
     parity((make) => {
       const x = make([2, 3, 3, 4]);
@@ -97,14 +175,26 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
       return [
         tf.batchNorm(x, mean, variance, make([4]), make([4]), 1e-3),
         tf.batchNorm(x, mean, variance, undefined, make([4]), 1e-3),
-        tf.batchNorm(make([3, 4]), make([1, 4]), make([1, 4], 0.5, 1), make([1, 4]), make([1, 4]), 1e-5),
+        tf.batchNorm(
+          make([3, 4]),
+          make([1, 4]),
+          make([1, 4], 0.5, 1),
+          make([1, 4]),
+          make([1, 4]),
+          1e-5,
+        ),
       ];
     }));
   it('batchNorm gradients x=[2,2,2,3]', () =>
-    gradParity([[2, 2, 2, 3], [3], [3], [3]], (x, m, o, s) =>
-      tf.batchNorm(x, m, tf.add(tf.square(m), 0.5), o, s, 1e-3), SUMS));
+    gradParity(
+      [[2, 2, 2, 3], [3], [3], [3]],
+      (x, m, o, s) => tf.batchNorm(x, m, tf.add(tf.square(m), 0.5), o, s, 1e-3),
+      SUMS,
+    ));
 
-  const POOLS: Array<[number[], number | [number, number], number | [number, number], 'same' | 'valid']> = [
+  const POOLS: Array<
+    [number[], number | [number, number], number | [number, number], 'same' | 'valid']
+  > = [
     [[2, 6, 6, 2], 2, 2, 'valid'],
     [[1, 7, 7, 2], 3, 2, 'same'],
     [[1, 5, 8, 1], [2, 3], [1, 2], 'same'],
@@ -119,11 +209,32 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
       }));
     it(`avgPool and maxPool gradients ${tag}`, () =>
       gradParity([xs], (x) =>
-        tf.add(tf.avgPool(x as tf.Tensor4D, size, stride, pad), tf.maxPool(x as tf.Tensor4D, size, stride, pad))));
+        tf.add(
+          tf.avgPool(x as tf.Tensor4D, size, stride, pad),
+          tf.maxPool(x as tf.Tensor4D, size, stride, pad),
+        ),
+      ));
   }
 
-  for (const [from, to] of [[[1, 4, 4, 2], [7, 7]], [[2, 5, 3, 1], [3, 8]], [[1, 6, 6, 1], [6, 6]]] as Array<[number[], [number, number]]>) {
-    for (const [align, half] of [[false, false], [true, false], [false, true]]) {
+  for (const [from, to] of [
+    [
+      [1, 4, 4, 2],
+      [7, 7],
+    ],
+    [
+      [2, 5, 3, 1],
+      [3, 8],
+    ],
+    [
+      [1, 6, 6, 1],
+      [6, 6],
+    ],
+  ] as Array<[number[], [number, number]]>) {
+    for (const [align, half] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
       const tag = `x=[${from}] size=[${to}] alignCorners=${align} halfPixelCenters=${half}`;
       it(`resizeBilinear and resizeNearestNeighbor ${tag}`, () =>
         parity((make) => {
@@ -142,5 +253,6 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
   }
   it('slice then resize gradient x=[2,6,6,1] crop 4x4 -> 6x6', () =>
     gradParity([[2, 6, 6, 1]], (x) =>
-      tf.image.resizeBilinear(tf.slice(x, [0, 1, 1, 0], [2, 4, 4, 1]) as tf.Tensor4D, [6, 6])));
+      tf.image.resizeBilinear(tf.slice(x, [0, 1, 1, 0], [2, 4, 4, 1]) as tf.Tensor4D, [6, 6]),
+    ));
 });

@@ -101,7 +101,10 @@ export async function parity(
       // NaN where tfjs has NaN is agreement; expectClose counts it as a difference.
       const both = (v: ArrayLike<number>, w: ArrayLike<number>) =>
         Float64Array.from(v, (x, j) => (Number.isNaN(x) && Number.isNaN(w[j] as number) ? 0 : x));
-      expectClose(both(a.values, e.values), both(e.values, a.values), { rtol: tol.rtol ?? 1e-5, atol: tol.atol ?? 1e-6 });
+      expectClose(both(a.values, e.values), both(e.values, a.values), {
+        rtol: tol.rtol ?? 1e-5,
+        atol: tol.atol ?? 1e-6,
+      });
     } else {
       expect(Array.from(a.values), `output ${i} values`).toEqual(Array.from(e.values));
     }

@@ -28,7 +28,6 @@ export interface Conv2DBackpropFilterWasmAttrs {
   dilations?: number | [number, number];
 }
 
-
 function checkRank4(name: string, t: TensorInfo, spelled: string): void {
   if (t.shape.length !== 4) {
     throw new Error(
@@ -129,7 +128,12 @@ function filterGradient(
     {
       strides: [dh, dw],
       dilations: [sh, sw],
-      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
       dataFormat: 'NHWC',
     },
   );

@@ -34,7 +34,6 @@ export interface Conv2DBackpropInputWasmAttrs {
   inputShape: [number, number, number, number];
 }
 
-
 function checkRank4(name: string, t: TensorInfo, spelled: string): void {
   if (t.shape.length !== 4) {
     throw new Error(

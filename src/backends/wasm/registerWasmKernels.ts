@@ -45,7 +45,9 @@ async function register(load: ImportModule): Promise<void> {
 
   // The cpu fallback fills the kernels wasm still lacks (UnsortedSegmentSum, ...). It must
   // come after ours, so it fills only what is still missing.
-  await (await loadCpuFallback(load))('wasm');
+  await (
+    await loadCpuFallback(load)
+  )('wasm');
 }
 
 /**

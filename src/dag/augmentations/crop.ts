@@ -34,7 +34,10 @@ export interface CropBox {
  * against 22 for h = 30; the two agree whenever 4 divides height and width.)
  */
 export function cornerCropBox(height: number, width: number, corner: CropCorner): CropBox {
-  for (const [axis, size] of [['height', height], ['width', width]] as const) {
+  for (const [axis, size] of [
+    ['height', height],
+    ['width', width],
+  ] as const) {
     if (!Number.isInteger(size) || size < 2) {
       throw new Error(
         `cornerCropBox: a 3/4 crop needs an integer ${axis} of at least 2, got ${size}`,

@@ -30,7 +30,10 @@ export function registerLayoutKernels(backendName: string): void {
   // A reshape is a new data id on a view, never the input's data id: tfjs disposes the two
   // independently.
   direct(backendName, 'Reshape', ['x'], (a, [x]) => ({
-    shape: util.inferFromImplicitShape(a.shape as number[], util.sizeFromShape((x as TensorInfo).shape)),
+    shape: util.inferFromImplicitShape(
+      a.shape as number[],
+      util.sizeFromShape((x as TensorInfo).shape),
+    ),
   }));
   defineKernel(backendName, 'Slice', ({ inputs, attrs, backend }) => {
     const x = input(inputs, 'x');
@@ -60,7 +63,9 @@ export function registerLayoutKernels(backendName: string): void {
     return backend.run1('StridedSlice', [x], {
       begin: info.begin,
       strides: simple ? info.begin.map(() => 1) : info.strides,
-      counts: simple ? info.end.map((e, i) => e - (info.begin[i] as number)) : info.finalShapeSparse,
+      counts: simple
+        ? info.end.map((e, i) => e - (info.begin[i] as number))
+        : info.finalShapeSparse,
       shape: info.finalShape,
     });
   });

@@ -143,7 +143,13 @@ export function registerNnKernels(backendName: string): void {
   defineKernel(backendName, 'FusedBatchNorm', ({ inputs, attrs, backend }) => {
     const offset = inputs.offset;
     const scale = inputs.scale;
-    const ins = [input(inputs, 'x'), input(inputs, 'mean'), input(inputs, 'variance'), offset, scale];
+    const ins = [
+      input(inputs, 'x'),
+      input(inputs, 'mean'),
+      input(inputs, 'variance'),
+      offset,
+      scale,
+    ];
     return backend.run1(
       'FusedBatchNorm',
       ins.filter((t): t is TensorInfo => t != null),

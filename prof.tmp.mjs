@@ -1,0 +1,21 @@
+import { tf } from './dist/src/tf.js';
+import { selectBackend } from './dist/src/backends/selectBackend.js';
+import { createTrainingState } from './dist/src/train/trainingState.js';
+import { trainStep } from './dist/src/train/trainStep.js';
+import { DEFAULT_CONFIG } from './dist/src/train/trainConfig.js';
+import { Random } from './dist/src/random/random.js';
+await selectBackend(process.argv[2] ?? 'torch');
+const batch = 64, random = new Random(0), count = batch * 10;
+const dataset = { images: Uint8Array.from({ length: count * 32 * 32 * 3 }, () => random.int(256)), labels: new Uint8Array(count), count, height: 32, width: 32, channels: 3, classCount: 1, source: 'r' };
+const config = { ...DEFAULT_CONFIG, nCritic: 1, lr: 2e-4, beta1: 0.5, beta2: 0.999, dagWeight: 0.2, loss: process.argv[3] ?? 'ns', policy: 'rotation', identityHead: 'own', generatorKernel: 2, batch, imageSize: 32, channels: 3 };
+const state = createTrainingState(config, dataset);
+for (let i = 0; i < 3; i++) trainStep(state, false);
+let t = performance.now();
+for (let i = 0; i < 5; i++) trainStep(state, false);
+console.log('step ms', (performance.now() - t) / 5);
+const info = await tf.profile(() => { trainStep(state, false); });
+const agg = {};
+for (const k of info.kernels) { const a = agg[k.name] ??= { n: 0, ms: 0 }; a.n++; a.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0; }
+let total = 0; for (const v of Object.values(agg)) total += v.ms;
+console.log('kernels', info.kernels.length, 'sum ms', total.toFixed(1));
+console.log(Object.entries(agg).sort((a, b) => b[1].ms - a[1].ms).slice(0, 22).map(([k, v]) => `${k} ${v.n} ${v.ms.toFixed(1)}`).join('\n'));
