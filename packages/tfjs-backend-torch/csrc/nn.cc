@@ -34,8 +34,15 @@ struct Conv {
 
 // HWIO -> OIHW; a depthwise HW[in][multiplier] filter becomes [in*multiplier, 1, H, W], whose
 // output channel c*multiplier+m is tfjs's depthwise output order.
+//
+// The weight is copied into ATen's channels-last layout (O, H, W, I in memory): with an NHWC
+// activation, which is channels-last already, ATen (oneDNN) then runs its channels-last
+// convolution without reordering either operand. Left as a strided view of HWIO, the same call
+// was 3-7x slower on the DCGAN's layers, and its results came back in NCHW memory, so the
+// element-wise kernels that followed mixed two layouts (another 3x on leaky ReLU's gradient).
+// Filters are small; the copy costs microseconds.
 at::Tensor weightOIHW(const at::Tensor& filter, bool depthwise) {
-  if (!depthwise) return filter.permute({3, 2, 0, 1});
+  if (!depthwise) return filter.permute({3, 2, 0, 1}).contiguous(at::MemoryFormat::ChannelsLast);
   const int64_t fh = filter.size(0), fw = filter.size(1);
   return filter.permute({2, 3, 0, 1}).reshape({filter.size(2) * filter.size(3), 1, fh, fw});
 }
@@ -70,7 +77,9 @@ at::Tensor convBackpropInput(const at::Tensor& dy, const at::Tensor& filter,
   const bool sym = c.symmetric();
   const int64_t ph = sym ? h : h + c.pads[0] + c.pads[1];
   const int64_t pw = sym ? w : w + c.pads[2] + c.pads[3];
-  at::Tensor shapeOnly = at::empty({b, ci, ph, pw}, dy.options());
+  // Channels-last, so the gradient comes back as contiguous NHWC memory.
+  at::Tensor shapeOnly =
+      at::empty({b, ci, ph, pw}, dy.options().memory_format(at::MemoryFormat::ChannelsLast));
   at::Tensor weight = weightOIHW(filter, c.depthwise);
   const int64_t groups = c.depthwise ? ci : 1;
   auto grads = at::convolution_backward(nchw(dy), shapeOnly, weight, c10::nullopt, c.strides,
@@ -90,7 +99,9 @@ at::Tensor convBackpropFilter(const at::Tensor& x, const at::Tensor& dy,
   } else {
     oihw = {filterShape[3], filterShape[2], filterShape[0], filterShape[1]};
   }
-  at::Tensor shapeOnly = at::empty(oihw, x.options());
+  at::Tensor shapeOnly = at::empty(
+      oihw, x.options().memory_format(c.depthwise ? at::MemoryFormat::Contiguous
+                                                  : at::MemoryFormat::ChannelsLast));
   auto grads = at::convolution_backward(nchw(dy), xn, shapeOnly, c10::nullopt, c.strides,
                                         c.atenPadding(), c.dilations, false, {0, 0},
                                         groupsOf(xn, c), {false, true, false});
