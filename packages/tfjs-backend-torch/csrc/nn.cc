@@ -318,22 +318,43 @@ TORCH_KERNEL(ResizeBilinearGrad) {
   return {out};
 }
 
+namespace {
+
+// The source pixel of each output pixel along one axis, as tfjs's nearest-neighbour resize
+// picks it.
+at::Tensor nearestTaps(int64_t oldSize, int64_t newSize, bool align, bool half) {
+  const double ratio = resizeRatio(oldSize, newSize, align);
+  std::vector<int64_t> idx(newSize);
+  for (int64_t i = 0; i < newSize; i++) {
+    const double src = half ? ratio * (i + 0.5) : ratio * i;
+    // Math.round rounds halves up, which floor(src + 0.5) reproduces.
+    int64_t j = static_cast<int64_t>(align ? std::floor(src + 0.5) : std::floor(src));
+    j = std::min<int64_t>(oldSize - 1, j);
+    if (half) j = std::max<int64_t>(0, j);
+    idx[i] = j;
+  }
+  return at::tensor(idx, at::kLong);
+}
+
+}  // namespace
+
 TORCH_KERNEL(ResizeNearestNeighbor) {
   const at::Tensor& x = in[0];
   const auto size = attrs.ints("size");
   const bool align = attrs.flag("alignCorners"), half = attrs.flag("halfPixelCenters");
-  auto taps = [&](int64_t oldSize, int64_t newSize) {
-    const double ratio = resizeRatio(oldSize, newSize, align);
-    std::vector<int64_t> idx(newSize);
-    for (int64_t i = 0; i < newSize; i++) {
-      const double src = half ? ratio * (i + 0.5) : ratio * i;
-      // Math.round rounds halves up, which floor(src + 0.5) reproduces.
-      int64_t j = static_cast<int64_t>(align ? std::floor(src + 0.5) : std::floor(src));
-      j = std::min<int64_t>(oldSize - 1, j);
-      if (half) j = std::max<int64_t>(0, j);
-      idx[i] = j;
-    }
-    return at::tensor(idx, at::kLong);
-  };
-  return {x.index_select(1, taps(x.size(1), size[0])).index_select(2, taps(x.size(2), size[1]))};
+  return {x.index_select(1, nearestTaps(x.size(1), size[0], align, half))
+              .index_select(2, nearestTaps(x.size(2), size[1], align, half))};
+}
+
+// The adjoint of the two index_selects above: every output pixel's gradient is added to its
+// source pixel, columns first, then rows. inputs: images [b, h, w, c], dy [b, h', w', c].
+TORCH_KERNEL(ResizeNearestNeighborGrad) {
+  const at::Tensor& x = in[0];
+  const at::Tensor& dy = in[1];
+  const bool align = attrs.flag("alignCorners"), half = attrs.flag("halfPixelCenters");
+  const int64_t b = x.size(0), h = x.size(1), w = x.size(2), c = x.size(3);
+  const at::Tensor rows = nearestTaps(h, dy.size(1), align, half);
+  const at::Tensor cols = nearestTaps(w, dy.size(2), align, half);
+  at::Tensor byColumn = at::zeros({b, dy.size(1), w, c}, dy.options()).index_add_(2, cols, dy);
+  return {at::zeros({b, h, w, c}, dy.options()).index_add_(1, rows, byColumn)};
 }

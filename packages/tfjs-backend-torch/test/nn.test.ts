@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import { tf } from '../../../src/tf.js';
-import { gradParity, parity, requireTorch, torchSkipped } from './parity.js';
+import { expectClose } from '../../../test/helpers.js';
+import { gradParity, parity, requireTorch, torchSkipped, uniform } from './parity.js';
 
 type Pad =
   | 'same'
@@ -244,6 +245,45 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
             tf.image.resizeNearestNeighbor(x, to, align, half),
           ];
         }));
+      if (from[0] === 1 && !half) {
+        it(`resizeNearestNeighbor gradient ${tag}`, () =>
+          gradParity([from], (x) =>
+            tf.image.resizeNearestNeighbor(x as tf.Tensor4D, to, align, half),
+          ));
+      }
+      if (from[0] === 1 && half) {
+        // tfjs's cpu gradient ignores halfPixelCenters, so it is not the adjoint of its own
+        // forward; the native kernel is. Reference: <grad, e_k> = <w, resize(e_k)>, with the
+        // cpu forward on every one-hot input.
+        it(`resizeNearestNeighbor gradient ${tag}, adjoint of the cpu forward`, async () => {
+          const size = from.reduce((p, v) => p * v, 1);
+          const w = uniform(93, from[0]! * to[0] * to[1] * from[3]!);
+          await tf.setBackend('cpu');
+          const expected = tf.tidy(() => {
+            const weights = tf.tensor(w);
+            return Array.from({ length: size }, (_, k) => {
+              const basis = tf.tensor4d(
+                Float32Array.from({ length: size }, (_, j) => (j === k ? 1 : 0)),
+                from as [number, number, number, number],
+              );
+              const y = tf.reshape(tf.image.resizeNearestNeighbor(basis, to, align, half), [-1]);
+              return tf.sum(tf.mul(y, weights)).dataSync()[0] as number;
+            });
+          });
+          await tf.setBackend('torch');
+          const actual = tf.tidy(() => {
+            const x = tf.tensor4d(uniform(94, size), from as [number, number, number, number]);
+            const weights = tf.tensor(w, [from[0]!, to[0], to[1], from[3]!]);
+            const g = tf.grad((v: tf.Tensor) =>
+              tf.sum(
+                tf.mul(tf.image.resizeNearestNeighbor(v as tf.Tensor4D, to, align, half), weights),
+              ),
+            )(x);
+            return Array.from(g.dataSync());
+          });
+          expectClose(actual, expected, { rtol: 1e-5, atol: 1e-6 });
+        });
+      }
       // tfjs's bilinear gradient ignores halfPixelCenters; the kernel reproduces that.
       if (from[1] === from[2] && to[0] === to[1]) {
         it(`resizeBilinear gradient ${tag}`, () =>
@@ -255,4 +295,29 @@ describe.skipIf(torchSkipped)('convolution, product, pooling and resize kernels'
     gradParity([[2, 6, 6, 1]], (x) =>
       tf.image.resizeBilinear(tf.slice(x, [0, 1, 1, 0], [2, 4, 4, 1]) as tf.Tensor4D, [6, 6]),
     ));
+
+  // tfjs's cpu ResizeNearestNeighborGrad reads dy at the wrong batch offset when the batch has
+  // more than one sample and the sizes differ, so the reference here is the cpu gradient of
+  // each sample alone, concatenated.
+  it('resizeNearestNeighbor gradient x=[3,6,7,2] crop -> [8,9], per-sample reference', async () => {
+    const x = uniform(91, 3 * 6 * 7 * 2);
+    const w = uniform(92, 3 * 8 * 9 * 2);
+    const gradientOf = (images: tf.Tensor4D, weights: tf.Tensor) =>
+      tf.grad((v: tf.Tensor) =>
+        tf.sum(tf.mul(tf.image.resizeNearestNeighbor(v as tf.Tensor4D, [8, 9]), weights)),
+      )(images);
+    await tf.setBackend('cpu');
+    const perSample = [0, 1, 2].map((b) =>
+      tf.tidy(() => {
+        const xb = tf.tensor4d(x.slice(b * 84, (b + 1) * 84), [1, 6, 7, 2]);
+        const wb = tf.tensor4d(w.slice(b * 144, (b + 1) * 144), [1, 8, 9, 2]);
+        return Array.from(gradientOf(xb, wb).dataSync());
+      }),
+    );
+    await tf.setBackend('torch');
+    const actual = tf.tidy(() =>
+      Array.from(gradientOf(tf.tensor4d(x, [3, 6, 7, 2]), tf.tensor4d(w, [3, 8, 9, 2])).dataSync()),
+    );
+    expectClose(actual, perSample.flat(), { rtol: 1e-5, atol: 1e-6 });
+  });
 });

@@ -198,6 +198,12 @@ export function registerNnKernels(backendName: string): void {
       }),
     );
   }
+  defineKernel(backendName, 'ResizeNearestNeighborGrad', ({ inputs, attrs, backend }) =>
+    backend.run1('ResizeNearestNeighborGrad', [input(inputs, 'images'), input(inputs, 'dy')], {
+      alignCorners: attrs.alignCorners === true,
+      halfPixelCenters: attrs.halfPixelCenters === true,
+    }),
+  );
   defineKernel(backendName, 'ResizeBilinearGrad', ({ inputs, attrs, backend }) =>
     backend.run1('ResizeBilinearGrad', [input(inputs, 'images'), input(inputs, 'dy')], {
       alignCorners: attrs.alignCorners === true,
