@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { selectBackend, type BackendChoice } from '../backends/selectBackend.js';
 import { classifierAccuracy } from '../classifier/classifierAccuracy.js';
-import { loadClassifier, saveClassifier } from '../classifier/classifierWeights.js';
+import {
+  CLASSIFIER_MANIFEST,
+  loadClassifier,
+  saveClassifier,
+} from '../classifier/classifierWeights.js';
 import {
   ACCURACY_FILE,
   SHIPPED_CLASSIFIER,
@@ -28,7 +32,9 @@ weights.bin and accuracy.json (accuracy on the whole test split of --data) into 
   --batch N         batch size                                             [64]
   --lr X            peak learning rate (half-cosine decay)                 [1e-3]
   --seed N          seed of the initial weights and the batch order        [0]
-  --out DIR         output folder                        [${SHIPPED_CLASSIFIER}]
+  --out DIR         output folder                        [runs/classifier]
+  --force           replace a classifier already in --out (the shipped one is
+                    ${SHIPPED_CLASSIFIER})
   --backend B       auto | torch | wasm | cpu                              [auto]
 
 accuracy: measures a classifier folder on the test split of --data.
@@ -43,6 +49,7 @@ const FLAGS = {
   lr: { type: 'string' },
   seed: { type: 'string' },
   out: { type: 'string' },
+  force: { type: 'boolean' },
   model: { type: 'string' },
   limit: { type: 'string' },
   backend: { type: 'string' },
@@ -102,7 +109,15 @@ export async function classifierCommand(argv: string[]): Promise<void> {
   const batch = numberFlag('batch', values.batch, 64, { min: 1, integer: true });
   const learningRate = numberFlag('lr', values.lr, 1e-3, { min: 0, exclusiveMin: true });
   const seed = numberFlag('seed', values.seed, 0, { min: 0, max: 2 ** 32 - 1, integer: true });
-  const out = values.out ?? SHIPPED_CLASSIFIER;
+  const out = values.out ?? join('runs', 'classifier');
+  if (existsSync(join(out, CLASSIFIER_MANIFEST)) && values.force !== true) {
+    throw new UserError(
+      `--out ${out}: already holds a classifier; pass --force to replace it` +
+        (resolve(out) === resolve(SHIPPED_CLASSIFIER)
+          ? ' (it is the shipped one the metrics use)'
+          : ''),
+    );
+  }
   const train = loadDataset({ ...(data !== undefined ? { data } : {}), split: 'train' });
   const test = loadDataset({ ...(data !== undefined ? { data } : {}), split: 'test' });
   process.stderr.write(

@@ -17,15 +17,51 @@ export function parseFlags<T extends Options>(
 ): Parsed<T> {
   try {
     return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options,
       strict: true,
       allowPositionals: true,
     });
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? String(error);
-    throw new UserError(`dag-gan ${command}: ${message}; see dag-gan ${command} --help`);
+    throw new UserError(
+      `dag-gan ${command}: ${describeParseError(error)}; see dag-gan ${command} --help`,
+    );
   }
+}
+
+/**
+ * `--lr -1` reads to parseArgs as a flag followed by another flag; joined as `--lr=-1` it is a
+ * value, which the flag's own check then rejects with its range.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      options[name]?.type === 'string' &&
+      next !== undefined &&
+      /^-\.?\d/.test(next)
+    ) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** parseArgs's message, cut to what a user needs. */
+function describeParseError(error: unknown): string {
+  const message = ((error as Error).message.split('\n')[0] ?? String(error)).trim();
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown flag ${unknown[1]}`;
+  const missing = /^Option '([^']+)[^']*' argument missing/.exec(message);
+  if (missing) return `${missing[1]?.split(' ')[0]} needs a value`;
+  return message.replace(/\.$/, '');
 }
 
 /** A number flag: finite, and within the bounds given. */

@@ -11,7 +11,7 @@ commands:
   classifier train or measure the Fashion-MNIST classifier whose features the metrics use
   experiment run a grid of training runs and tabulate FID and KID (e.g. experiments/*.json)
 
-Run 'dag-gan <command> --help' for a command's flags.`;
+Run 'dag-gan <command> --help' for a command's flags; 'dag-gan --version' for the version.`;
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -29,6 +29,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 /** Runs the CLI; returns the exit code. User errors print one line, without a stack. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    const { readFileSync } = await import('node:fs');
+    const manifest = new URL('../../../package.json', import.meta.url);
+    console.log((JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
     return name === undefined ? 2 : 0;

@@ -30,6 +30,7 @@ model and loss
   --g-kernel K           G's transposed-convolution kernel: 2 (WGAN-GP CIFAR model) or 4
                          (DCGAN, fewer checkerboard artefacts)                     [4]
   --gp-weight G          WGAN-GP penalty weight                                    [10]
+  --leaky-slope S        negative slope of D's leaky ReLUs                         [0.2]
 optimisation
   --steps N              generator steps                                           [${DEFAULT_CONFIG.steps}]
   --batch N              batch size                                                [64]
@@ -142,7 +143,8 @@ export function configFromFlags(v: Values): TrainConfig {
       exclusiveMin: true,
     }),
     mode: choiceFlag('mode', v.mode, AUGMENTATION_MODES, DEFAULT_CONFIG.mode),
-    policy: v.policy ?? DEFAULT_CONFIG.policy,
+    // Without a --policy, --mode none means what it says rather than tripping on the default.
+    policy: v.policy ?? (v.mode === 'none' ? 'none' : DEFAULT_CONFIG.policy),
     loss,
     dagWeight: numberFlag('dag-weight', v['dag-weight'], byLoss.dagWeight, { min: 0 }),
     identityHead: choiceFlag('identity-head', v['identity-head'], ['own', 'main'] as const, 'own'),
@@ -221,6 +223,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     out = values.out ?? defaultOut();
   }
   const backend = await selectBackend(config.backend as BackendChoice);
+  // config.json records the backend the run really uses: a resume must not move from torch to
+  // wasm (or back), whose float sums differ in their last bits.
+  config.backend = backend;
   let stop = false;
   const onSignal = () => {
     if (stop) process.exit(130); // a second Ctrl-C does not wait for the checkpoint

@@ -45,12 +45,12 @@ export class DataLoader {
   constructor(dataset: ImageDataset, batchSize: number, random: Random) {
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new UserError(
-        `DataLoader: --batch-size must be a positive whole number, got ${batchSize}`,
+        `DataLoader: --batch must be a positive whole number, got ${batchSize}`,
       );
     }
     if (batchSize > dataset.count) {
       throw new UserError(
-        `DataLoader: --batch-size ${batchSize} is larger than ${dataset.source}, which holds ` +
+        `DataLoader: --batch ${batchSize} is larger than ${dataset.source}, which holds ` +
           `${dataset.count} images; the incomplete last batch is dropped, so none would remain`,
       );
     }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../tf.js';
 import { UserError } from '../errors.js';
@@ -59,17 +59,33 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
         'choose another folder',
     );
   }
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new UserError(`--out ${out}: is a file, not a folder; choose a folder for the run`);
+  }
   const dataset = loadTrainingData(config);
+  if (dataset.height !== dataset.width) {
+    throw new UserError(
+      `${dataset.source}: images are ${dataset.height}x${dataset.width} (height x width); the ` +
+        'DCGAN models need square images (28, 32 or 64): crop or resize the data first',
+    );
+  }
   const resolved: TrainConfig = {
     ...config,
     imageSize: dataset.height,
     channels: dataset.channels,
   };
-  writeFileAtomic(configPath, `${JSON.stringify(resolved, null, 2)}\n`);
 
+  // Everything that can fail on the user's input is built before anything is written, so a
+  // bad start leaves no half-made run folder behind.
   const state = createTrainingState(resolved, dataset);
   const checkpointDir = join(out, 'checkpoints');
-  const log = new MetricsLog(join(out, 'metrics.jsonl'));
+  let evaluation: PeriodicEvaluation | null = null;
+  try {
+    evaluation = await PeriodicEvaluation.create(resolved, checkpointDir);
+  } catch (error) {
+    disposeTrainingState(state);
+    throw error;
+  }
   let lastCheckpoint: string | null = null;
   if (options.resume) {
     const latest = latestUsableCheckpoint(checkpointDir, (why) =>
@@ -82,9 +98,18 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     } else {
       reporter.message(`no checkpoint in ${checkpointDir}: starting from step 0`);
     }
+    if (state.step >= resolved.steps) {
+      evaluation?.dispose();
+      disposeTrainingState(state);
+      throw new UserError(
+        `--resume ${out}: the run is at step ${state.step} already; pass --steps N with N > ` +
+          `${state.step} to train it further`,
+      );
+    }
   }
+  writeFileAtomic(configPath, `${JSON.stringify(resolved, null, 2)}\n`);
+  const log = new MetricsLog(join(out, 'metrics.jsonl'));
   log.truncateAfter(state.step);
-  const evaluation = await PeriodicEvaluation.create(resolved, checkpointDir);
 
   const noise = fixedNoise(resolved, SAMPLE_COUNT);
   const imagesPerStep = resolved.batch * resolved.nCritic;

@@ -31,7 +31,11 @@ const temp = () => mkdtempSync(join(tmpdir(), 'dag-gan-cli-'));
 describe('dag-gan CLI errors: one line, exit code 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown command', ['trian'], /unknown command 'trian'; commands: train/],
-    ['unknown flag', ['train', '--stpes', '3'], /dag-gan train: Unknown option '--stpes'/],
+    [
+      'unknown flag',
+      ['train', '--stpes', '3'],
+      /dag-gan train: unknown flag --stpes; see dag-gan train --help/,
+    ],
     [
       'non-numeric steps',
       ['train', '--steps', 'many'],
@@ -54,7 +58,11 @@ describe('dag-gan CLI errors: one line, exit code 2', () => {
       ['train', '--loss', 'wgan'],
       /--loss: expected one of ns, hinge, lsgan, wgan-gp/,
     ],
-    ['mode none with a policy', ['train', '--mode', 'none'], /--mode none uses no augmentation/],
+    [
+      'mode none with a policy',
+      ['train', '--mode', 'none', '--policy', 'rotation'],
+      /--mode none uses no augmentation/,
+    ],
     [
       'missing data folder',
       [
@@ -100,6 +108,77 @@ describe('dag-gan CLI errors: one line, exit code 2', () => {
       expect(err).not.toMatch(/\n\s+at /); // no stack trace
     });
   }
+
+  it("a negative value gets the flag's own range error: train --lr -1", async () => {
+    const { code, err } = await run('train', '--lr', '-1');
+    expect(code).toBe(2);
+    expect(err.trim()).toBe('error: --lr: expected a number > 0, got -1');
+  });
+
+  it('non-square images: one line, and no run folder is written', async () => {
+    const dir = temp();
+    const count = 70;
+    const header = (magic: number, dims: number[]) => {
+      const b = Buffer.alloc(4 + 4 * dims.length);
+      b.writeUInt32BE(magic, 0);
+      dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
+      return b;
+    };
+    writeFileSync(
+      join(dir, 'train-images-idx3-ubyte'),
+      Buffer.concat([header(0x803, [count, 28, 20]), Buffer.alloc(count * 28 * 20, 7)]),
+    );
+    writeFileSync(
+      join(dir, 'train-labels-idx1-ubyte'),
+      Buffer.concat([header(0x801, [count]), Buffer.alloc(count, 1)]),
+    );
+    const out = join(dir, 'run');
+    const { code, err } = await run('train', '--data', dir, '--backend', 'cpu', '--out', out);
+    expect(code).toBe(2);
+    expect(err).toMatch(/images are 28x20 \(height x width\); the DCGAN models need square images/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a batch larger than the data: one line, and no config.json is left to block a retry', async () => {
+    const out = join(temp(), 'run');
+    const { code, err } = await run(
+      'train',
+      '--data-fraction',
+      '0.001',
+      '--backend',
+      'cpu',
+      '--dim',
+      '2',
+      '--out',
+      out,
+    );
+    expect(code).toBe(2);
+    expect(err).toMatch(/--batch 64 is larger than/);
+    expect(existsSync(join(out, 'config.json'))).toBe(false);
+  });
+
+  it('--out naming a file', async () => {
+    const file = join(temp(), 'x.npy');
+    writeFileSync(file, 'not a folder');
+    const { code, err } = await run('train', '--out', file, '--backend', 'cpu');
+    expect(code).toBe(2);
+    expect(err).toMatch(/is a file, not a folder/);
+  });
+
+  it('classifier train will not overwrite a classifier without --force', async () => {
+    const { code, err } = await run(
+      'classifier',
+      'train',
+      '--out',
+      'models/fashion-mnist-classifier',
+      '--steps',
+      '1',
+      '--backend',
+      'cpu',
+    );
+    expect(code).toBe(2);
+    expect(err).toMatch(/already holds a classifier; pass --force .*the shipped one/);
+  });
 
   it('a corrupt IDX file is named in the error', async () => {
     const dir = temp();
@@ -238,5 +317,12 @@ describe('the installed command', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resumed from .* at step ${stoppedAt}`));
     expect(resumed.stderr).toMatch(new RegExp(`done: ${stoppedAt + 2} steps`));
+    const again = spawnSync(
+      process.execPath,
+      [bin, 'train', '--resume', runDir, '--backend', 'cpu'],
+      { encoding: 'utf8' },
+    );
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/the run is at step \d+ already; pass --steps N/);
   });
 });

@@ -97,7 +97,7 @@ describe('DataLoader', () => {
   it('rejects a batch larger than the dataset and a state for another dataset size', () => {
     expect(() => new DataLoader(indexDataset(4), 5, new Random(0))).toThrow(UserError);
     expect(() => new DataLoader(indexDataset(4), 0, new Random(0))).toThrow(
-      'DataLoader: --batch-size must be a positive whole number, got 0',
+      'DataLoader: --batch must be a positive whole number, got 0',
     );
     const state = new DataLoader(indexDataset(10), 3, new Random(0)).state();
     expect(() => DataLoader.fromState(indexDataset(9), state)).toThrow(
