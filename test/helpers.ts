@@ -42,3 +42,18 @@ export function expectClose(
     );
   }
 }
+
+/**
+ * `expectClose` with an absolute slack of `fraction` of the largest expected magnitude, for
+ * float32 sums taken in different orders: their error scales with the terms' magnitudes, not
+ * with the result, so an element that cancels to near zero can miss a purely relative bound.
+ */
+export function expectCloseToLargest(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  { rtol = 1e-5, fraction = 2e-6 }: { rtol?: number; fraction?: number } = {},
+): void {
+  let max = 0;
+  for (let i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i] as number));
+  expectClose(actual, expected, { rtol, atol: fraction * max });
+}
