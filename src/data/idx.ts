@@ -104,13 +104,15 @@ function describeShape(shape: number[], bytes: number): string {
 
 /** Decodes an IDX3 image file (magic 0x00000803). */
 export function decodeIdxImages(bytes: Uint8Array, name: string): IdxImages {
-  const { shape, data } = decodeIdx(bytes, name);
-  if (shape.length !== 3) {
+  // The dimension count is checked before the sizes are read: a wrong one garbles them.
+  const rank = declaredRank(bytes) ?? decodeIdx(bytes, name).shape.length;
+  if (rank !== 3) {
     throw new UserError(
       `${name}: expected an IDX image file with 3 dimensions [count, rows, cols] ` +
-        `(magic 0x00000803), got ${shape.length} dimension${shape.length === 1 ? '' : 's'}`,
+        `(magic 0x00000803), got ${rank} dimension${rank === 1 ? '' : 's'}`,
     );
   }
+  const { shape, data } = decodeIdx(bytes, name);
   const [count, rows, cols] = shape as [number, number, number];
   if (count === 0 || rows === 0 || cols === 0) {
     throw new UserError(`${name}: holds no pixels: header says [${shape.join(', ')}]`);
@@ -120,14 +122,22 @@ export function decodeIdxImages(bytes: Uint8Array, name: string): IdxImages {
 
 /** Decodes an IDX1 label file (magic 0x00000801). */
 export function decodeIdxLabels(bytes: Uint8Array, name: string): Uint8Array {
-  const { shape, data } = decodeIdx(bytes, name);
-  if (shape.length !== 1) {
+  const rank = declaredRank(bytes) ?? decodeIdx(bytes, name).shape.length;
+  if (rank !== 1) {
     throw new UserError(
       `${name}: expected an IDX label file with 1 dimension [count] (magic 0x00000801), ` +
-        `got ${shape.length} dimensions`,
+        `got ${rank} dimensions`,
     );
   }
-  return data;
+  return decodeIdx(bytes, name).data;
+}
+
+/** The dimension count of a well-formed unsigned-byte IDX header; undefined otherwise. */
+function declaredRank(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== IDX_UINT8) {
+    return undefined;
+  }
+  return bytes[3];
 }
 
 /** Encodes unsigned bytes as an IDX file (the inverse of `decodeIdx`). */

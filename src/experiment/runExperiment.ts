@@ -45,7 +45,16 @@ export function runConfig(run: GridRun, options: { backend?: string }): TrainCon
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(run.flags)) values[key] = String(value);
   if (options.backend !== undefined) values.backend = options.backend;
-  const config = configFromFlags(values as Parameters<typeof configFromFlags>[0]);
+  let config: TrainConfig;
+  try {
+    config = configFromFlags(values as Parameters<typeof configFromFlags>[0]);
+  } catch (error) {
+    // Name the setting: a grid's flags come from its file, not from the command line.
+    if (error instanceof UserError) {
+      throw new UserError(`grid setting '${run.setting.name}': ${error.message}`);
+    }
+    throw error;
+  }
   // Best-FID needs every checkpoint, so the periodic ones are never pruned.
   config.keepCheckpoints = Math.ceil(config.steps / config.checkpointEvery) + 1;
   return config;

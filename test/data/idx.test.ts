@@ -80,6 +80,15 @@ describe('IDX errors', () => {
     );
   });
 
+  it('image file whose magic declares 9 dimensions (0x00000809)', () => {
+    const bytes = new Uint8Array([0, 0, 8, 9, 0, 0, 0x17, 0x70, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2]);
+    expectUserError(
+      () => decodeIdxImages(bytes, 'f.idx'),
+      'f.idx: expected an IDX image file with 3 dimensions [count, rows, cols] ' +
+        '(magic 0x00000803), got 9 dimensions',
+    );
+  });
+
   it('wrong element type float32 (0x0d)', () => {
     expectUserError(
       () => decodeIdxImages(idxBytes([0, 0, 0x0d, 3], [1, 1, 1], 4), 'f.idx'),
