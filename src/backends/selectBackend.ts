@@ -6,7 +6,8 @@ import { tf } from '../tf.js';
 import { registerWasmKernels, type ImportModule } from './wasm/registerWasmKernels.js';
 
 /** The backends a user may ask for; 'auto' picks the fastest one that works here. */
-export type BackendChoice = 'auto' | 'torch' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES = ['auto', 'torch', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 const TORCH_PACKAGE = '@dag-gan/tfjs-backend-torch';
 

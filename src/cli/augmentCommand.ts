@@ -1,12 +1,12 @@
 import { tf } from '../tf.js';
-import { selectBackend, type BackendChoice } from '../backends/selectBackend.js';
+import { BACKEND_CHOICES, selectBackend } from '../backends/selectBackend.js';
 import { loadDataset } from '../data/loadDataset.js';
 import { toImageTensor } from '../data/toImageTensor.js';
 import { applyPolicy, getPolicy, parsePolicies } from '../dag/policies.js';
 import { UserError } from '../errors.js';
 import { writeImageGrid } from '../image/imageGrid.js';
 import { Random } from '../random/random.js';
-import { choiceFlag, numberFlag, parseFlags } from './flags.js';
+import { choiceFlag, numberFlag, parseFlags, pngOutFlag } from './flags.js';
 
 const HELP = `usage: dag-gan augment --policy P --out grid.png [flags]
 
@@ -35,10 +35,7 @@ export async function augmentCommand(argv: string[]): Promise<void> {
     return;
   }
   if (values.policy === undefined) throw new UserError('dag-gan augment: --policy is required');
-  if (values.out === undefined) throw new UserError('dag-gan augment: --out FILE.png is required');
-  if (!values.out.toLowerCase().endsWith('.png')) {
-    throw new UserError(`--out ${values.out}: the grid is written as PNG; give a .png file name`);
-  }
+  const out = pngOutFlag('augment', values.out);
   const specs = parsePolicies(values.policy);
   if (specs.length === 0) throw new UserError('--policy none has no views to show');
   const count = numberFlag('count', values.count, 8, { min: 1, max: 256, integer: true });
@@ -49,13 +46,8 @@ export async function augmentCommand(argv: string[]): Promise<void> {
     ['nearest', 'bilinear'] as const,
     'nearest',
   );
-  const backend = choiceFlag(
-    'backend',
-    values.backend,
-    ['auto', 'torch', 'wasm', 'cpu'] as const,
-    'auto',
-  );
-  await selectBackend(backend as BackendChoice);
+  const backend = choiceFlag('backend', values.backend, BACKEND_CHOICES, 'auto');
+  await selectBackend(backend);
 
   const dataset = loadDataset({ ...(values.data ? { data: values.data } : {}), split: 'train' });
   const random = new Random(seed);
@@ -71,10 +63,10 @@ export async function augmentCommand(argv: string[]): Promise<void> {
     const stacked = tf.stack(views, 1); // [batch, views, height, width, channels]
     return tf.reshape(stacked, [batch * views.length, height, width, channels]) as tf.Tensor4D;
   });
-  const { width, height } = writeImageGrid(values.out, grid, views.length);
+  const { width, height } = writeImageGrid(out, grid, views.length);
   tf.dispose([images, grid, ...views]);
   const names = specs.flatMap((spec) =>
     getPolicy(spec.name).views.map((v) => `${spec.name}/${v.name}`),
   );
-  console.log(`wrote ${values.out} (${width}x${height}): columns ${names.join(', ')}`);
+  console.log(`wrote ${out} (${width}x${height}): columns ${names.join(', ')}`);
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { selectBackend, type BackendChoice } from '../backends/selectBackend.js';
+import { BACKEND_CHOICES, selectBackend } from '../backends/selectBackend.js';
 import { classifierAccuracy } from '../classifier/classifierAccuracy.js';
 import {
   CLASSIFIER_MANIFEST,
@@ -75,9 +75,9 @@ export async function classifierCommand(argv: string[]): Promise<void> {
   if (positionals.length > 0) {
     throw new UserError(`dag-gan classifier ${sub}: unexpected argument '${positionals[0]}'`);
   }
-  const backends = ['auto', 'torch', 'wasm', 'cpu'] as const;
+  const backends = BACKEND_CHOICES;
   const backendChoice = choiceFlag('backend', values.backend, backends, 'auto');
-  const backend = await selectBackend(backendChoice as BackendChoice);
+  const backend = await selectBackend(backendChoice);
   const data = values.data;
   if (sub === 'accuracy') {
     const folder = values.model ?? shippedClassifierDir();

@@ -1,4 +1,4 @@
-import { selectBackend, type BackendChoice } from '../backends/selectBackend.js';
+import { BACKEND_CHOICES, selectBackend } from '../backends/selectBackend.js';
 import { UserError } from '../errors.js';
 import type { EvalRecord } from '../eval/evalLog.js';
 import { evaluateRun, EVAL_LOG } from '../eval/evaluateRun.js';
@@ -96,12 +96,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     min: 2,
     integer: true,
   });
-  const backend = choiceFlag(
-    'backend',
-    values.backend,
-    ['auto', 'torch', 'wasm', 'cpu'] as const,
-    'auto',
-  );
+  const backend = choiceFlag('backend', values.backend, BACKEND_CHOICES, 'auto');
   const preprocessing: TfjsPreprocessing = {};
   if (values['extractor-size'] !== undefined) {
     preprocessing.inputSize = numberFlag('extractor-size', values['extractor-size'], 0, {
@@ -122,7 +117,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     preprocessing.channels =
       choiceFlag('extractor-channels', channels, ['1', '3'] as const, '1') === '3' ? 3 : 1;
   }
-  await selectBackend(backend as BackendChoice);
+  await selectBackend(backend);
   const config = values.run !== undefined ? readRunConfig(values.run) : undefined;
   const image = config
     ? { height: config.imageSize, width: config.imageSize, channels: config.channels }

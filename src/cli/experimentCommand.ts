@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { selectBackend, type BackendChoice } from '../backends/selectBackend.js';
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backends/selectBackend.js';
 import { UserError } from '../errors.js';
 import { loadExtractor } from '../eval/loadExtractor.js';
 import { expandGrid, readGrid } from '../experiment/experimentGrid.js';
@@ -48,7 +48,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
   const out = values.out ?? join('runs', 'experiments', grid.name);
   const backendFlag =
     values.backend !== undefined
-      ? choiceFlag('backend', values.backend, ['auto', 'torch', 'wasm', 'cpu'] as const, 'auto')
+      ? choiceFlag('backend', values.backend, BACKEND_CHOICES, 'auto')
       : undefined;
   if (values.list) {
     const effective = { ...grid, data: values.data ?? grid.data };

@@ -98,3 +98,12 @@ export function choiceFlag<T extends string>(
   }
   return text as T;
 }
+
+/** A required `--out` that names a PNG file (grids are written as PNG). */
+export function pngOutFlag(command: string, out: string | undefined): string {
+  if (out === undefined) throw new UserError(`dag-gan ${command}: --out FILE.png is required`);
+  if (!out.toLowerCase().endsWith('.png')) {
+    throw new UserError(`--out ${out}: the grid is written as PNG; give a .png file name`);
+  }
+  return out;
+}

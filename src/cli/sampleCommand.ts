@@ -1,10 +1,10 @@
 import { tf } from '../tf.js';
-import { selectBackend, type BackendChoice } from '../backends/selectBackend.js';
+import { BACKEND_CHOICES, selectBackend } from '../backends/selectBackend.js';
 import { UserError } from '../errors.js';
 import { writeImageGrid } from '../image/imageGrid.js';
 import { Random } from '../random/random.js';
 import { loadGenerator } from '../train/loadGenerator.js';
-import { choiceFlag, numberFlag, parseFlags } from './flags.js';
+import { choiceFlag, numberFlag, parseFlags, pngOutFlag } from './flags.js';
 
 const HELP = `usage: dag-gan sample --run DIR --out grid.png [flags]
 
@@ -33,27 +33,19 @@ export async function sampleCommand(argv: string[]): Promise<void> {
     return;
   }
   if (values.run === undefined) throw new UserError('dag-gan sample: --run DIR is required');
-  if (values.out === undefined) throw new UserError('dag-gan sample: --out FILE.png is required');
-  if (!values.out.toLowerCase().endsWith('.png')) {
-    throw new UserError(`--out ${values.out}: the grid is written as PNG; give a .png file name`);
-  }
+  const out = pngOutFlag('sample', values.out);
   const count = numberFlag('count', values.count, 64, { min: 1, max: 4096, integer: true });
   const columns = numberFlag('columns', values.columns, 8, { min: 1, integer: true });
   const seed = numberFlag('seed', values.seed, 0, { min: 0, integer: true });
-  const backend = choiceFlag(
-    'backend',
-    values.backend,
-    ['auto', 'torch', 'wasm', 'cpu'] as const,
-    'auto',
-  );
-  await selectBackend(backend as BackendChoice);
+  const backend = choiceFlag('backend', values.backend, BACKEND_CHOICES, 'auto');
+  await selectBackend(backend);
   const { generator, config, step, file } = loadGenerator(values.run, values.checkpoint);
   try {
     const z = new Random(seed).normalTensor([count, config.latentDim]) as tf.Tensor2D;
     const images = generator.generate(z, { training: false });
-    writeImageGrid(values.out, images, columns);
+    writeImageGrid(out, images, columns);
     tf.dispose([z, images]);
-    console.log(`wrote ${count} samples of step ${step} (${file}) to ${values.out}`);
+    console.log(`wrote ${count} samples of step ${step} (${file}) to ${out}`);
   } finally {
     generator.dispose();
   }

@@ -1,7 +1,7 @@
 import { AUGMENTATION_MODES } from '../dag/objectiveTypes.js';
 import { UserError } from '../errors.js';
 import { LOSS_NAMES } from '../losses/index.js';
-import { selectBackend, type BackendChoice } from '../backends/selectBackend.js';
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backends/selectBackend.js';
 import { buildObjective } from '../train/buildObjective.js';
 import { readRunConfig, runTraining } from '../train/runTraining.js';
 import { DEFAULT_CONFIG, lossDefaults, type TrainConfig } from '../train/trainConfig.js';
@@ -172,7 +172,7 @@ export function configFromFlags(v: Values): TrainConfig {
       max: 2 ** 32 - 1,
       integer: true,
     }),
-    backend: choiceFlag('backend', v.backend, ['auto', 'torch', 'wasm', 'cpu'] as const, 'auto'),
+    backend: choiceFlag('backend', v.backend, BACKEND_CHOICES, 'auto'),
     evalEvery: numberFlag('eval-every', v['eval-every'], DEFAULT_CONFIG.evalEvery, {
       min: 0,
       integer: true,
